@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark, a table, and last the one JSON line of figures.
+import { printReport, type Figure } from './report.ts';
+import { benchStart } from './start.ts';
+
+const figures: Figure[] = [];
+figures.push(...(await benchStart()));
+printReport(figures);

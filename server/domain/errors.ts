@@ -1,0 +1,45 @@
+// The one error class of the exchange's business rules. Each code is documented here;
+// server/graphql/errors.ts maps every code to the GraphQL error type clients receive.
+
+export const ERROR_CODES = {
+  /** The input has the wrong shape or an out-of-range value; `field` names it. */
+  INVALID_INPUT: 'The input is malformed or out of range.',
+  /** A 统一社会信用代码 failed its format or check digits. */
+  INVALID_CREDIT_CODE: 'The unified social credit code is malformed or its check digit is wrong.',
+  /** Another participant already registered this credit code. */
+  DUPLICATE_CREDIT_CODE: 'An organisation with this unified social credit code is already registered.',
+  /** Another participant already uses this chain address. */
+  DUPLICATE_CHAIN_ADDRESS: 'This chain address belongs to another participant.',
+  /** No record with this id (or none the caller may see). */
+  NOT_FOUND: 'No such record.',
+  /** No valid API key came with the request. */
+  UNAUTHENTICATED: 'A valid API key is required.',
+  /** The caller's roles or key scopes do not allow this. */
+  FORBIDDEN: 'The caller is not allowed to do this.',
+  /** The record is not in a state that allows this transition. */
+  INVALID_STATE: 'The record is not in a state that allows this.',
+  /** The participant has not been verified by the operator yet. */
+  NOT_VERIFIED: 'The participant has not been verified by the operator.',
+  /** A scope asked for an API key exceeds the participant's roles. */
+  SCOPE_NOT_GRANTED: 'The participant does not hold a role for this scope.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, options: { message?: string; field?: string; details?: Record<string, unknown> } = {}) {
+    super(options.message ?? ERROR_CODES[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

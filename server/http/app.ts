@@ -1,0 +1,54 @@
+// The express app: /graphql (yoga, with GraphiQL), /health, and the web UI at /.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { createYoga } from 'graphql-yoga';
+import { AppError } from '../domain/errors.ts';
+import { authenticateApiKey } from '../domain/participants/authenticate-api-key.ts';
+import type { Viewer } from '../domain/participants/roles.ts';
+import type { GraphQLContext } from '../graphql/builder.ts';
+import { schema } from '../graphql/schema.ts';
+import type { Services } from '../services.ts';
+import { health } from './health.ts';
+
+export function createHttpApp(services: Services): Express {
+  const yoga = createYoga<{ req: express.Request; res: express.Response }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: { title: 'Data exchange GraphQL' },
+    maskedErrors: { isDev: services.config.env === 'development' },
+    logging: {
+      debug: (...a) => services.log.debug(a.join(' ')),
+      info: (...a) => services.log.info(a.join(' ')),
+      warn: (...a) => services.log.warn(a.join(' ')),
+      error: (...a) => services.log.error(a.map(String).join(' ')),
+    },
+    context: async ({ request }) => {
+      const { viewer, authError } = await identify(services, request.headers.get('authorization'));
+      return { viewer, authError, services };
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    const report = await health(services);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  const webRoot = ['web/dist', 'web/public'].map((d) => path.join(services.config.projectRoot, d)).find((d) => fs.existsSync(d));
+  if (webRoot) app.use(express.static(webRoot));
+  return app;
+}
+
+async function identify(services: Services, authorization: string | null): Promise<{ viewer: Viewer | null; authError: AppError | null }> {
+  if (!authorization) return { viewer: null, authError: null };
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!m) return { viewer: null, authError: new AppError('UNAUTHENTICATED', { message: 'Authorization must be "Bearer <api key>"' }) };
+  try {
+    return { viewer: await authenticateApiKey({ db: services.db, token: m[1]! }), authError: null };
+  } catch (err) {
+    if (err instanceof AppError) return { viewer: null, authError: err };
+    throw err;
+  }
+}
