@@ -64,6 +64,15 @@ export function poseidonHash(inputs: readonly bigint[]): bigint {
 }
 
 /**
+ * Poseidon(left, right) without the input checks: the inner node of a Merkle tree, whose inputs
+ * are hashes (field elements by construction) or zero. Building a tree over a million rows makes
+ * a million of these calls, so the checks are left to whoever supplies the leaves.
+ */
+export function poseidonPair(left: bigint, right: bigint): bigint {
+  return poseidon2([left, right]);
+}
+
+/**
  * Root of a binary Merkle tree with nodes Poseidon(left, right), the leaves padded with zeros to
  * the next power of two. One leaf is its own root. A dataset's commitment is this root over its
  * rows' hashes.

@@ -4,19 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { ChainClient } from './chain/client.ts';
-import { loadCoreArtifact } from './chain/contracts.ts';
-import { ensureDeployed } from './chain/deploy.ts';
-import { OutboxDispatcher } from './chain/outbox.ts';
-import { ParticipantRegistry } from './chain/registry.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/client.ts';
 import { seedSystemParticipants, type SeededKey } from './domain/participants/seed-system-participants.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { getHeContext } from './privacy/he/context.ts';
 import { zkReadiness } from './privacy/zk/readiness.ts';
-import type { Services } from './services.ts';
+import { buildServices, type Services } from './services.ts';
 
 export interface BuiltApp {
   app: Express;
@@ -30,62 +24,25 @@ export interface BuiltApp {
 
 export interface BuildOptions {
   logger?: Logger;
-  /** Run the outbox dispatcher on a timer (default true); tests drain it by hand. */
+  /** Run the anchoring worker (sealing and the outbox) on a timer (default true); tests call `services.anchoring.runOnce()`. */
   startWorkers?: boolean;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const log = options.logger ?? createLogger(config.log);
-  const closers: (() => Promise<void>)[] = [];
-  const close = async () => {
-    for (const c of closers.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'error while closing');
-      }
-    }
-  };
+  const { services, close } = await buildServices(config, log);
   try {
-    const database: Database = await openDatabase(config.database);
-    closers.push(() => database.close());
-    log.info({ database: database.kind, location: database.location }, 'database ready, migrations applied');
-
-    const chain = await ChainClient.open(
-      config.chain.kind === 'embedded' ? { kind: 'embedded', projectRoot: config.projectRoot } : config.chain,
-      database.db,
-      log,
-    );
-    closers.push(() => chain.close());
-    const registryArtifact = loadCoreArtifact(config.projectRoot, 'ParticipantRegistry');
-    const registryDeployment = await ensureDeployed(chain, database.db, log, registryArtifact, [chain.operatorAddress]);
-    const participantRegistry = new ParticipantRegistry(chain, registryDeployment.address, registryArtifact.abi);
-    log.info(
-      { chain: chain.embedded ? 'embedded (in-process EVM)' : 'json-rpc', chainId: chain.chainId.toString(), operator: chain.operatorAddress, participantRegistry: registryDeployment.address },
-      'chain ready',
-    );
-
-    const seededKeys = await seedSystemParticipants({ db: database.db, operatorAddress: chain.operatorAddress, includeDemo: config.seedDemo });
+    const seededKeys = await seedSystemParticipants({ db: services.db, operatorAddress: services.chain.operatorAddress, includeDemo: config.seedDemo });
     const seededKeysFile = seededKeys.length > 0 ? writeSeededKeys(config.dataDir, seededKeys) : null;
 
-    const outbox = new OutboxDispatcher(database.db, log, { ...participantRegistry.outboxHandlers() });
-    if (options.startWorkers !== false) outbox.start(config.outboxIntervalMs);
-    closers.push(() => outbox.stop());
+    // Sealing anchor batches and draining the outbox run in this process unless told otherwise.
+    if (options.startWorkers !== false) services.anchoring.start(config.outboxIntervalMs);
 
     // Load the shared SEAL context and the circuits' verification keys now, not on the first query.
     await getHeContext();
     const zk = await zkReadiness();
     if (!zk.ready) log.warn({ error: zk.error }, 'zero-knowledge artifacts missing: run `npm run build:circuits`');
 
-    const services: Services = {
-      config,
-      log,
-      database,
-      db: database.db,
-      chain,
-      contracts: { participantRegistry },
-      outbox,
-    };
     const app = createHttpApp(services);
     return { app, services, seededKeys, seededKeysFile, close };
   } catch (err) {

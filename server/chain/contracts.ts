@@ -13,6 +13,7 @@ export interface ContractArtifact {
 /** The contracts the server deploys at start, in order, with the source folder each lives in. */
 export const CORE_CONTRACTS = {
   ParticipantRegistry: 'contracts/ParticipantRegistry.sol',
+  AnchorRegistry: 'contracts/AnchorRegistry.sol',
 } as const;
 
 export type CoreContractName = keyof typeof CORE_CONTRACTS;

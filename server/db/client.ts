@@ -25,6 +25,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Where it lives, with any password removed, for logs and /health. */
   location: string;
+  /** Statements issued through drizzle since opening (benchmarks and N+1 tests read it). */
+  stats: { queries: number };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,12 +47,14 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   }
   try {
     const client = await PGlite.create(dataDir ?? undefined);
-    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    const stats = { queries: 0 };
+    const db = drizzlePglite({ client, schema, logger: counter(stats) }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder: MIGRATIONS });
     return {
       db,
       kind: 'pglite',
       location: dataDir ?? 'memory://',
+      stats,
       ping: async () => {
         await client.query('select 1');
       },
@@ -76,16 +80,22 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     await migrator.end();
   }
   const client = postgres(url, { max: poolSize, ...quiet });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const stats = { queries: 0 };
+  const db = drizzlePostgres({ client, schema, logger: counter(stats) }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
     location: redact(url),
+    stats,
     ping: async () => {
       await client`select 1`;
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+function counter(stats: { queries: number }) {
+  return { logQuery: () => void stats.queries++ };
 }
 
 /** PGlite is single-process: a second server on the same data dir would corrupt it. */

@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   INVALID_STATE: 'The record is not in a state that allows this.',
   /** The participant has not been verified by the operator yet. */
   NOT_VERIFIED: 'The participant has not been verified by the operator.',
+  /** The automated listing checks failed; `details.checks` lists every rule and its outcome. */
+  CHECKS_FAILED: 'The automated compliance checks failed.',
+  /** Shares of a right do not sum to 10,000 basis points, or a holder repeats. */
+  INVALID_SHARES: 'The shares of each right must be positive and sum to 10,000 basis points.',
+  /** A rights holder is unknown or not verified. */
+  UNKNOWN_HOLDER: 'A rights holder is not a verified participant.',
   /** A scope asked for an API key exceeds the participant's roles. */
   SCOPE_NOT_GRANTED: 'The participant does not hold a role for this scope.',
 } as const;

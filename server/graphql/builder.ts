@@ -7,12 +7,14 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { AppError } from '../domain/errors.ts';
 import { actsAs, type Viewer } from '../domain/participants/roles.ts';
 import type { Services } from '../services.ts';
+import type { Loaders } from './loaders.ts';
 
 export interface GraphQLContext {
   viewer: Viewer | null;
   /** Why a bearer token that came with the request was refused, if one was. */
   authError: AppError | null;
   services: Services;
+  loaders: Loaders;
 }
 
 export const builder = new SchemaBuilder<{

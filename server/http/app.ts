@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { createYoga } from 'graphql-yoga';
+import { datasetDcat } from '../domain/catalog/dcat.ts';
 import { AppError } from '../domain/errors.ts';
 import { authenticateApiKey } from '../domain/participants/authenticate-api-key.ts';
 import type { Viewer } from '../domain/participants/roles.ts';
 import type { GraphQLContext } from '../graphql/builder.ts';
+import { createLoaders } from '../graphql/loaders.ts';
 import { schema } from '../graphql/schema.ts';
 import type { Services } from '../services.ts';
 import { health } from './health.ts';
@@ -25,7 +27,7 @@ export function createHttpApp(services: Services): Express {
     },
     context: async ({ request }) => {
       const { viewer, authError } = await identify(services, request.headers.get('authorization'));
-      return { viewer, authError, services };
+      return { viewer, authError, services, loaders: createLoaders(services, viewer) };
     },
   });
 
@@ -34,6 +36,16 @@ export function createHttpApp(services: Services): Express {
   app.get('/health', async (_req, res) => {
     const report = await health(services);
     res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  app.get('/catalog/datasets/:id.jsonld', async (req, res) => {
+    try {
+      const baseUrl = `${req.protocol}://${req.get('host')}`;
+      const doc = await datasetDcat({ db: services.db, id: req.params.id, baseUrl });
+      res.type('application/ld+json').json(doc);
+    } catch (err) {
+      if (err instanceof AppError) res.status(404).json({ error: err.code, message: err.message });
+      else throw err;
+    }
   });
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   const webRoot = ['web/dist', 'web/public'].map((d) => path.join(services.config.projectRoot, d)).find((d) => fs.existsSync(d));

@@ -15,7 +15,7 @@ export async function health(services: Services) {
       chainId: services.chain.chainId.toString(),
       blockNumber: await services.chain.blockNumber(),
       operator: services.chain.operatorAddress,
-      contracts: { ParticipantRegistry: services.contracts.participantRegistry.address },
+      contracts: { ParticipantRegistry: services.contracts.participantRegistry.address, AnchorRegistry: services.contracts.anchorRegistry.address },
       outbox: await outboxBacklog(services.db),
     })),
     heReadiness(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { parseInput } from '../parse-input.ts';
 import { newApiKeySecret } from './api-key-secret.ts';
 import { SCOPES, type Scope, type Viewer } from './roles.ts';
 
@@ -17,17 +18,13 @@ const Input = z.object({
  */
 export async function createApiKey({ db, actor, input }: { db: Db; actor: Viewer | null; input: z.input<typeof Input> }) {
   if (!actor) throw new AppError('UNAUTHENTICATED');
-  const parsed = Input.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('INVALID_INPUT', { field: issue.path.join('.'), message: `${issue.path.join('.')}: ${issue.message}` });
-  }
-  const scopes = [...new Set(parsed.data.scopes)];
+  const data = parseInput(Input, input);
+  const scopes = [...new Set(data.scopes)];
   const beyond = scopes.filter((s) => s !== 'read' && !actor.roles.includes(s));
   if (beyond.length > 0) {
     throw new AppError('SCOPE_NOT_GRANTED', { field: 'scopes', message: `scopes: the participant does not hold ${beyond.join(', ')}` });
   }
-  if (parsed.data.expiresAt && parsed.data.expiresAt <= new Date()) {
+  if (data.expiresAt && data.expiresAt <= new Date()) {
     throw new AppError('INVALID_INPUT', { field: 'expiresAt', message: 'expiresAt: must be in the future' });
   }
   const key = newApiKeySecret();
@@ -37,9 +34,9 @@ export async function createApiKey({ db, actor, input }: { db: Db; actor: Viewer
       participantId: actor.participantId,
       prefix: key.prefix,
       secretHash: key.secretHash,
-      label: parsed.data.label,
+      label: data.label,
       scopes: scopes as Scope[],
-      expiresAt: parsed.data.expiresAt ?? null,
+      expiresAt: data.expiresAt ?? null,
     })
     .returning();
   return { apiKey: row!, token: key.token };

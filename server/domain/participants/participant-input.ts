@@ -3,6 +3,7 @@
 import { getAddress, isAddress, keccak256, toUtf8Bytes, dataSlice } from 'ethers';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { parseInput } from '../parse-input.ts';
 import { checkCreditCode } from './credit-code.ts';
 import { ROLES, type Role } from './roles.ts';
 
@@ -36,12 +37,7 @@ export interface ValidParticipant {
 }
 
 export function validateParticipantInput(input: unknown): ValidParticipant {
-  const parsed = ParticipantInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('INVALID_INPUT', { field: issue.path.join('.'), message: `${issue.path.join('.')}: ${issue.message}` });
-  }
-  const p = parsed.data;
+  const p = parseInput(ParticipantInput, input);
   const mainland = p.jurisdiction === 'CN' || p.jurisdiction.startsWith('CN-');
   let registrationCode = p.registrationCode.toUpperCase();
   if (mainland) {

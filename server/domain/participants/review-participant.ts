@@ -5,6 +5,7 @@ import type { RegisterParticipantPayload } from '../../chain/registry.ts';
 import type { Db } from '../../db/client.ts';
 import { participants } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { parseInput } from '../parse-input.ts';
 import { profileHash } from './participant-input.ts';
 import { actsAs, type Viewer } from './roles.ts';
 import type { ParticipantRow } from './register-participant.ts';
@@ -29,12 +30,7 @@ export interface ReviewParticipantOptions {
  */
 export async function reviewParticipant({ db, actor, input }: ReviewParticipantOptions): Promise<ParticipantRow> {
   if (!actsAs(actor, 'operator')) throw new AppError('FORBIDDEN');
-  const parsed = Decision.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('INVALID_INPUT', { field: issue.path.join('.'), message: `${issue.path.join('.')}: ${issue.message}` });
-  }
-  const { participantId, approve, reason } = parsed.data;
+  const { participantId, approve, reason } = parseInput(Decision, input);
   if (!approve && !reason) throw new AppError('INVALID_INPUT', { field: 'reason', message: 'reason: a rejection needs a reason' });
 
   return db.transaction(async (tx) => {

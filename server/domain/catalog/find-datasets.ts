@@ -1,0 +1,177 @@
+// Reading the catalog: who sees what, one dataset, many by id (for dataloaders), the listing
+// history, and the buyers' search with facets and cursor pagination.
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client.ts';
+import { datasets, datasetVersions, listingEvents, participants } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+import { requireUuid } from '../ids.ts';
+import { parseInput } from '../parse-input.ts';
+import { actsAs, type Viewer } from '../participants/roles.ts';
+import { z } from 'zod';
+import type { DatasetRow, DatasetVersionRow } from './listing-transition.ts';
+import { searchQuery } from './search-text.ts';
+import { DOMAIN_NAMES, GRADES } from './taxonomy.ts';
+
+/** Buyers and the public see listed datasets; a provider its own; operator and regulator all. */
+export function canSeeDataset(viewer: Viewer | null, d: Pick<DatasetRow, 'status' | 'providerId'>): boolean {
+  if (d.status === 'listed') return true;
+  if (actsAs(viewer, 'operator') || actsAs(viewer, 'regulator')) return true;
+  return !!viewer && viewer.participantId === d.providerId;
+}
+
+export async function getDataset({ db, actor, id }: { db: DbHandle; actor: Viewer | null; id: string }): Promise<DatasetRow> {
+  requireUuid(id, 'id');
+  const [row] = await db.select().from(datasets).where(eq(datasets.id, id));
+  if (!row || !canSeeDataset(actor, row)) throw new AppError('NOT_FOUND', { field: 'id' });
+  return row;
+}
+
+export async function getDatasetsByIds({ db, actor, ids }: { db: DbHandle; actor: Viewer | null; ids: readonly string[] }) {
+  const rows = ids.length ? await db.select().from(datasets).where(inArray(datasets.id, [...ids])) : [];
+  const byId = new Map(rows.filter((r) => canSeeDataset(actor, r)).map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Versions by id in one query; callers pass ids of datasets they could already see. */
+export async function getVersionsByIds({ db, ids }: { db: DbHandle; ids: readonly string[] }): Promise<(DatasetVersionRow | null)[]> {
+  const rows = ids.length ? await db.select().from(datasetVersions).where(inArray(datasetVersions.id, [...ids])) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export async function listVersions({ db, actor, datasetId }: { db: DbHandle; actor: Viewer | null; datasetId: string }) {
+  await getDataset({ db, actor, id: datasetId });
+  return db.select().from(datasetVersions).where(eq(datasetVersions.datasetId, datasetId)).orderBy(desc(datasetVersions.version));
+}
+
+export async function listingHistory({ db, actor, datasetId }: { db: DbHandle; actor: Viewer | null; datasetId: string }) {
+  await getDataset({ db, actor, id: datasetId });
+  return db.select().from(listingEvents).where(eq(listingEvents.datasetId, datasetId)).orderBy(asc(listingEvents.createdAt), asc(listingEvents.id));
+}
+
+const SearchInput = z.object({
+  text: z.string().max(200).optional(),
+  domains: z.array(z.enum(DOMAIN_NAMES as [string, ...string[]])).max(20).optional(),
+  grades: z.array(z.enum(GRADES)).max(4).optional(),
+  jurisdictions: z.array(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/)).max(50).optional(),
+  statuses: z.array(z.enum(['draft', 'in_review', 'listed', 'suspended', 'delisted'])).max(5).optional(),
+  /** market: listed datasets (anyone); mine: the caller's own in any status; all: operator and regulator. */
+  scope: z.enum(['market', 'mine', 'all']).default('market'),
+  sort: z.enum(['relevance', 'newest', 'title']).optional(),
+  first: z.number().int().min(1).max(100).default(20),
+  after: z.string().max(200).optional(),
+});
+export type SearchInput = z.input<typeof SearchInput>;
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface CatalogPage {
+  datasets: { dataset: DatasetRow; cursor: string }[];
+  totalCount: number;
+  hasNextPage: boolean;
+  facets: { domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[] };
+}
+
+type Cursor = [string | number, string];
+
+/**
+ * Search: full text over both languages' titles, descriptions and keywords; facets by domain,
+ * grade and the provider's jurisdiction (each counted under every other filter); keyset
+ * pagination whose cursors stay valid while rows are added.
+ */
+export async function searchCatalog({ db, actor, input }: { db: DbHandle; actor: Viewer | null; input: SearchInput }): Promise<CatalogPage> {
+  const q = parseInput(SearchInput, input);
+  const scopeWhere: SQL[] = [];
+  if (q.scope === 'market') scopeWhere.push(eq(datasets.status, 'listed'));
+  else if (q.scope === 'mine') {
+    if (!actor) throw new AppError('UNAUTHENTICATED');
+    scopeWhere.push(eq(datasets.providerId, actor.participantId));
+  } else if (!actsAs(actor, 'operator') && !actsAs(actor, 'regulator')) throw new AppError('FORBIDDEN', { field: 'scope' });
+  if (q.statuses?.length) scopeWhere.push(inArray(datasets.status, q.statuses));
+
+  const terms = q.text ? searchQuery(q.text) : '';
+  const tsquery = sql`plainto_tsquery('simple', ${terms})`;
+  const textWhere = terms ? [sql`to_tsvector('simple', ${datasetVersions.searchText}) @@ ${tsquery}`] : [];
+  const facetWhere = {
+    domain: q.domains?.length ? inArray(datasetVersions.domain, q.domains) : undefined,
+    grade: q.grades?.length ? inArray(datasetVersions.grade, q.grades) : undefined,
+    jurisdiction: q.jurisdictions?.length ? inArray(participants.jurisdiction, q.jurisdictions) : undefined,
+  };
+  const base = (except?: keyof typeof facetWhere) =>
+    and(...scopeWhere, ...textWhere, ...Object.entries(facetWhere).filter(([k, v]) => k !== except && v).map(([, v]) => v!));
+
+  const sort = q.sort ?? (terms ? 'relevance' : 'newest');
+  const rank = terms ? sql<number>`ts_rank(to_tsvector('simple', ${datasetVersions.searchText}), ${tsquery})` : sql<number>`0`;
+  const key: { expr: SQL; dir: 'asc' | 'desc' } =
+    sort === 'relevance'
+      ? { expr: sql`round((${rank})::numeric, 6)`, dir: 'desc' }
+      : sort === 'newest'
+        ? { expr: sql`coalesce(${datasets.listedAt}, ${datasets.createdAt})`, dir: 'desc' }
+        : { expr: sql`${datasetVersions.titleEn}`, dir: 'asc' };
+
+  const after = q.after ? decodeCursor(q.after) : null;
+  const afterWhere = after
+    ? key.dir === 'desc'
+      ? sql`(${key.expr}, ${datasets.id}) < (${after[0]}, ${after[1]})`
+      : sql`(${key.expr}, ${datasets.id}) > (${after[0]}, ${after[1]})`
+    : undefined;
+
+  const pageRows = await db
+    .select({ dataset: datasets, sortKey: sql<string>`(${key.expr})::text` })
+    .from(datasets)
+    .innerJoin(datasetVersions, eq(datasetVersions.id, datasets.currentVersionId))
+    .innerJoin(participants, eq(participants.id, datasets.providerId))
+    .where(and(base(), afterWhere))
+    .orderBy(key.dir === 'desc' ? sql`${key.expr} desc` : sql`${key.expr} asc`, key.dir === 'desc' ? desc(datasets.id) : asc(datasets.id))
+    .limit(q.first + 1);
+
+  const facet = async (name: keyof typeof facetWhere, column: SQL | typeof datasetVersions.domain) => {
+    const rows = await db
+      .select({ value: sql<string>`${column}`, count: sql<number>`count(*)::int` })
+      .from(datasets)
+      .innerJoin(datasetVersions, eq(datasetVersions.id, datasets.currentVersionId))
+      .innerJoin(participants, eq(participants.id, datasets.providerId))
+      .where(base(name))
+      .groupBy(sql`1`)
+      .orderBy(sql`2 desc`, sql`1 asc`);
+    return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  };
+  const [[total], domain, grade, jurisdiction] = await Promise.all([
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(datasets)
+      .innerJoin(datasetVersions, eq(datasetVersions.id, datasets.currentVersionId))
+      .innerJoin(participants, eq(participants.id, datasets.providerId))
+      .where(base()),
+    facet('domain', datasetVersions.domain),
+    facet('grade', sql`${datasetVersions.grade}`),
+    facet('jurisdiction', sql`${participants.jurisdiction}`),
+  ]);
+  const page = pageRows.slice(0, q.first);
+  return {
+    datasets: page.map((r) => ({ dataset: r.dataset, cursor: encodeCursor([r.sortKey, r.dataset.id]) })),
+    totalCount: Number(total?.n ?? 0),
+    hasNextPage: pageRows.length > q.first,
+    facets: { domain, grade, jurisdiction },
+  };
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (Array.isArray(c) && c.length === 2 && (typeof c[0] === 'string' || typeof c[0] === 'number') && typeof c[1] === 'string') {
+      requireUuid(c[1], 'after');
+      return c as Cursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError('INVALID_INPUT', { field: 'after', message: 'after: not a cursor from this search' });
+}

@@ -1,0 +1,46 @@
+// `npm run worker`: the anchoring worker without HTTP. It seals pending anchor records into
+// batches and drains the chain outbox, on the same database and chain as the server; run
+// as many as needed (they share the work through row locks and outbox leases).
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { buildServices } from './services.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (config.chain.kind === 'embedded' && config.database.kind === 'postgres') {
+    // The in-process chain lives inside one process; a worker beside the server would build
+    // a second chain from the same journal and the two would diverge.
+    console.error('npm run worker on PostgreSQL needs an external chain: set CHAIN_RPC_URL and CHAIN_SIGNER_KEY');
+    process.exit(2);
+  }
+  const log = createLogger(config.log);
+  const { services, close } = await buildServices(config, log);
+  services.anchoring.start(config.outboxIntervalMs);
+  log.info({ intervalMs: config.outboxIntervalMs, database: services.database.location }, 'anchoring worker running');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await close();
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
