@@ -11,6 +11,7 @@ import { OutboxDispatcher } from './chain/outbox.ts';
 import { ParticipantRegistry } from './chain/registry.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
+import { LocalPaymentGateway, type PaymentGateway } from './domain/ledger/payment-gateway.ts';
 
 export interface Services {
   config: Config;
@@ -22,6 +23,8 @@ export interface Services {
   outbox: OutboxDispatcher;
   /** Seals anchor records into batches and drains the outbox; `start` it, or `runOnce` in tests. */
   anchoring: AnchoringWorker;
+  /** The bank or e-CNY side of deposits and withdrawals (a local stand-in by default). */
+  paymentGateway: PaymentGateway;
 }
 
 export interface BuiltServices {
@@ -84,6 +87,7 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
       contracts: { participantRegistry, anchorRegistry },
       outbox,
       anchoring,
+      paymentGateway: new LocalPaymentGateway(),
     };
     return { services, close };
   } catch (err) {

@@ -322,3 +322,377 @@ export const anchorBatches = pgTable(
   },
   (t) => [uniqueIndex('anchor_batches_seq_key').on(t.seq)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Trading (交易撮合): price plans, orders, trades and licences (使用许可)
+
+/** A listed dataset's offer: a fixed licence fee, a price per query, or a subscription. */
+export const pricePlans = pgTable(
+  'price_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    kind: text('kind', { enum: ['fixed', 'per_query', 'subscription'] }).notNull(),
+    title: text('title').notNull(),
+    /** Fixed: the licence fee; per query: the price of one query; subscription: the fee per period. */
+    priceFen: bigint('price_fen', { mode: 'bigint' }).notNull(),
+    periodDays: integer('period_days'),
+    /** Queries allowed per licence (fixed) or per period (subscription); null = unlimited. */
+    queryQuota: integer('query_quota'),
+    /** Licence terms: purposes, termDays, territories, access, epsilon budget. */
+    terms: jsonb('terms').notNull(),
+    autoAccept: boolean('auto_accept').notNull().default(false),
+    status: text('status', { enum: ['active', 'retired'] }).notNull().default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('price_plans_dataset_idx').on(t.datasetId), check('price_plans_price_nonnegative', sql`${t.priceFen} >= 0`)],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    buyerId: uuid('buyer_id')
+      .notNull()
+      .references(() => participants.id),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => participants.id),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    versionId: uuid('version_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => pricePlans.id),
+    purpose: text('purpose').notNull(),
+    territory: text('territory').notNull(),
+    crossBorder: boolean('cross_border').notNull(),
+    access: text('access', { enum: ['query_only', 'delivery'] }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    status: text('status', { enum: ['pending', 'accepted', 'rejected', 'cancelled'] }).notNull().default('pending'),
+    /** How the order came about: a plan order, or the winning bid of a sealed-bid round. */
+    source: text('source', { enum: ['plan', 'auction'] }).notNull().default('plan'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    reason: text('reason'),
+    decidedBy: uuid('decided_by'),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('orders_buyer_idempotency_key').on(t.buyerId, t.idempotencyKey),
+    index('orders_provider_status_idx').on(t.providerId, t.status),
+    index('orders_dataset_idx').on(t.datasetId),
+  ],
+);
+
+/** 成交: an accepted order. Filed for the regulator (备案) and cleared in a cycle. */
+export const trades = pgTable(
+  'trades',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    buyerId: uuid('buyer_id').notNull(),
+    providerId: uuid('provider_id').notNull(),
+    datasetId: uuid('dataset_id').notNull(),
+    versionId: uuid('version_id').notNull(),
+    planId: uuid('plan_id').notNull(),
+    /** The rights certificate whose income shares split this trade's proceeds. */
+    certificateId: uuid('certificate_id').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    /** Filing fields, as they were at the time of the trade. */
+    domain: text('domain').notNull(),
+    classification: text('classification').notNull(),
+    grade: text('grade').notNull(),
+    territory: text('territory').notNull(),
+    crossBorder: boolean('cross_border').notNull(),
+    planKind: text('plan_kind').notNull(),
+    cycleId: uuid('cycle_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('trades_order_key').on(t.orderId),
+    index('trades_uncleared_idx').on(t.createdAt).where(sql`cycle_id is null`),
+    index('trades_created_idx').on(t.createdAt),
+  ],
+);
+
+/** 使用许可: what a trade allows its buyer to do, machine-checked on every use. */
+export const licences = pgTable(
+  'licences',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tradeId: uuid('trade_id')
+      .notNull()
+      .references(() => trades.id),
+    buyerId: uuid('buyer_id').notNull(),
+    providerId: uuid('provider_id').notNull(),
+    datasetId: uuid('dataset_id').notNull(),
+    versionId: uuid('version_id').notNull(),
+    planId: uuid('plan_id').notNull(),
+    purpose: text('purpose').notNull(),
+    territories: text('territories').array().notNull(),
+    access: text('access', { enum: ['query_only', 'delivery'] }).notNull(),
+    onwardTransfer: boolean('onward_transfer').notNull().default(false),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'date' }).notNull(),
+    validUntil: timestamp('valid_until', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Queries allowed (per period for subscriptions); null = unlimited (per-query plans). */
+    queryQuota: integer('query_quota'),
+    periodDays: integer('period_days'),
+    queriesUsed: integer('queries_used').notNull().default(0),
+    periodStartedAt: timestamp('period_started_at', { withTimezone: true, mode: 'date' }),
+    /** Differential-privacy budget (ε) of the licence, in millionths; null = no DP noise required. */
+    epsilonBudgetMicro: bigint('epsilon_budget_micro', { mode: 'bigint' }),
+    epsilonUsedMicro: bigint('epsilon_used_micro', { mode: 'bigint' }).notNull().default(sql`0`),
+    /** Per-query price for per-query plans (usage is metered at this price). */
+    perQueryFen: bigint('per_query_fen', { mode: 'bigint' }).notNull().default(sql`0`),
+    status: text('status', { enum: ['active', 'frozen', 'revoked'] }).notNull().default('active'),
+    statusReason: text('status_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('licences_trade_key').on(t.tradeId), index('licences_buyer_idx').on(t.buyerId, t.datasetId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Ledger (账户 · 分类账): double entry in fen
+
+/**
+ * An account. Participants have `available` and `escrow`; the exchange has `fees`,
+ * `settlement` (clearing in transit) and `gateway` (the bank or e-CNY side of deposits and
+ * withdrawals, which goes negative as money comes in). Balances of participants' accounts may
+ * never be negative: the database refuses it.
+ */
+export const ledgerAccounts = pgTable(
+  'ledger_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id').references(() => participants.id),
+    kind: text('kind', { enum: ['available', 'escrow', 'fees', 'settlement', 'gateway'] }).notNull(),
+    balanceFen: bigint('balance_fen', { mode: 'bigint' }).notNull().default(sql`0`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ledger_accounts_owner_kind_key').on(t.ownerId, t.kind).where(sql`owner_id is not null`),
+    uniqueIndex('ledger_accounts_system_kind_key').on(t.kind).where(sql`owner_id is null`),
+    check('ledger_accounts_no_overdraft', sql`${t.kind} not in ('available', 'escrow') or ${t.balanceFen} >= 0`),
+  ],
+);
+
+export const ledgerTransactions = pgTable(
+  'ledger_transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    /** What the transaction is about, e.g. `order:<id>`, `cycle:<id>`. */
+    reference: text('reference').notNull(),
+    /** The caller's key for money-moving mutations; the same key twice is the same transaction. */
+    idempotencyKey: text('idempotency_key'),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('ledger_transactions_idempotency_key').on(t.idempotencyKey), index('ledger_transactions_reference_idx').on(t.reference)],
+);
+
+/** One leg of a transaction: + increases the account's balance, − decreases it. Legs sum to zero. */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    transactionId: uuid('transaction_id')
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [index('ledger_entries_transaction_idx').on(t.transactionId), index('ledger_entries_account_idx').on(t.accountId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Metering, clearing (清算) and settlement (结算)
+
+/** A metered use of a licence (an encrypted query), priced, paid into escrow when it happened. */
+export const usageRecords = pgTable(
+  'usage_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    licenceId: uuid('licence_id')
+      .notNull()
+      .references(() => licences.id),
+    buyerId: uuid('buyer_id').notNull(),
+    providerId: uuid('provider_id').notNull(),
+    datasetId: uuid('dataset_id').notNull(),
+    certificateId: uuid('certificate_id').notNull(),
+    /** The query (or other use) it meters; one record per use. */
+    usageRef: text('usage_ref').notNull(),
+    kind: text('kind').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    cycleId: uuid('cycle_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('usage_records_usage_ref_key').on(t.usageRef),
+    index('usage_records_uncleared_idx').on(t.createdAt).where(sql`cycle_id is null`),
+    index('usage_records_licence_idx').on(t.licenceId),
+  ],
+);
+
+export const clearingCycles = pgTable(
+  'clearing_cycles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigserial('seq', { mode: 'bigint' }).notNull(),
+    /** Trades and usage created before this instant belong to the cycle. */
+    cutoff: timestamp('cutoff', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status', { enum: ['computed', 'settled'] }).notNull().default('computed'),
+    trigger: text('trigger', { enum: ['schedule', 'manual'] }).notNull(),
+    feeBps: integer('fee_bps').notNull(),
+    totals: jsonb('totals').notNull(),
+    ledgerTransactionId: uuid('ledger_transaction_id'),
+    createdAt: createdAt(),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('clearing_cycles_seq_key').on(t.seq)],
+);
+
+/** One line of a cycle: who owes or is owed what, and why (a trade, usage, a fee, a remedy). */
+export const clearingObligations = pgTable(
+  'clearing_obligations',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => clearingCycles.id),
+    participantId: uuid('participant_id'),
+    /** receivable (income share), payable (from escrow), fee (to the exchange), remedy. */
+    kind: text('kind').notNull(),
+    sourceKind: text('source_kind').notNull(),
+    sourceId: text('source_id').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [index('clearing_obligations_cycle_idx').on(t.cycleId, t.participantId)],
+);
+
+/** 结算: a participant's net result of a cycle, posted and anchored. */
+export const settlementRecords = pgTable(
+  'settlement_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => clearingCycles.id),
+    participantId: uuid('participant_id').notNull(),
+    payableFen: bigint('payable_fen', { mode: 'bigint' }).notNull(),
+    receivableFen: bigint('receivable_fen', { mode: 'bigint' }).notNull(),
+    netFen: bigint('net_fen', { mode: 'bigint' }).notNull(),
+    content: jsonb('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('settlement_records_cycle_participant_key').on(t.cycleId, t.participantId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Cross-border (数据跨境): positive list (正面清单) and security assessments (安全评估)
+
+export const positiveListEntries = pgTable(
+  'positive_list_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    destination: text('destination').notNull(),
+    classification: text('classification').notNull(),
+    status: text('status', { enum: ['active', 'removed'] }).notNull().default('active'),
+    addedBy: uuid('added_by').notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('positive_list_active_key').on(t.destination, t.classification).where(sql`status = 'active'`)],
+);
+
+export const securityAssessments = pgTable(
+  'security_assessments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    destination: text('destination').notNull(),
+    status: text('status', { enum: ['requested', 'approved', 'rejected', 'revoked'] }).notNull().default('requested'),
+    requestedBy: uuid('requested_by').notNull(),
+    decidedBy: uuid('decided_by'),
+    reason: text('reason'),
+    validUntil: timestamp('valid_until', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('security_assessments_dataset_idx').on(t.datasetId, t.destination)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Sealed-bid rounds (竞价) and disputes (争议 · 违约鉴定)
+
+export const bidRounds = pgTable(
+  'bid_rounds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => pricePlans.id),
+    reserveFen: bigint('reserve_fen', { mode: 'bigint' }).notNull(),
+    closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status', { enum: ['open', 'closed', 'cancelled'] }).notNull().default('open'),
+    winningBidId: uuid('winning_bid_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('bid_rounds_dataset_idx').on(t.datasetId)],
+);
+
+/** A bid, held by the server unseen by anyone until the round closes; its amount is in escrow. */
+export const bids = pgTable(
+  'bids',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roundId: uuid('round_id')
+      .notNull()
+      .references(() => bidRounds.id),
+    buyerId: uuid('buyer_id').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    purpose: text('purpose').notNull(),
+    status: text('status', { enum: ['sealed', 'won', 'lost', 'withdrawn'] }).notNull().default('sealed'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    orderId: uuid('order_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('bids_round_buyer_key').on(t.roundId, t.buyerId), uniqueIndex('bids_buyer_idempotency_key').on(t.buyerId, t.idempotencyKey)],
+);
+
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tradeId: uuid('trade_id')
+      .notNull()
+      .references(() => trades.id),
+    openedBy: uuid('opened_by').notNull(),
+    respondentId: uuid('respondent_id').notNull(),
+    claim: text('claim').notNull(),
+    status: text('status', { enum: ['open', 'ruled', 'withdrawn'] }).notNull().default('open'),
+    evidence: jsonb('evidence'),
+    arbiterId: uuid('arbiter_id'),
+    breach: boolean('breach'),
+    remedy: text('remedy', { enum: ['none', 'refund', 'penalty', 'licence_revocation'] }),
+    remedyFen: bigint('remedy_fen', { mode: 'bigint' }),
+    ruling: text('ruling'),
+    remedyCycleId: uuid('remedy_cycle_id'),
+    createdAt: createdAt(),
+    ruledAt: timestamp('ruled_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('disputes_trade_idx').on(t.tradeId), index('disputes_respondent_idx').on(t.respondentId)],
+);

@@ -26,6 +26,16 @@ export const ERROR_CODES = {
   INVALID_SHARES: 'The shares of each right must be positive and sum to 10,000 basis points.',
   /** A rights holder is unknown or not verified. */
   UNKNOWN_HOLDER: 'A rights holder is not a verified participant.',
+  /** The buyer's available balance does not cover the amount. */
+  INSUFFICIENT_FUNDS: 'The available balance does not cover this.',
+  /** The same idempotency key was used before for a different request. */
+  IDEMPOTENCY_CONFLICT: 'This idempotency key was already used for a different request.',
+  /** The licence's terms (purpose, territory, access, term, quota) do not allow this. */
+  LICENCE_TERMS: 'The licence does not allow this.',
+  /** The cross-border rules (positive list, security assessment) do not allow this. */
+  CROSS_BORDER_DENIED: 'Cross-border rules do not allow this order.',
+  /** A rate or quota limit was reached. */
+  LIMIT_REACHED: 'A quota or rate limit was reached.',
   /** A scope asked for an API key exceeds the participant's roles. */
   SCOPE_NOT_GRANTED: 'The participant does not hold a role for this scope.',
 } as const;

@@ -4,5 +4,11 @@ import './participants.ts';
 import './anchoring.ts';
 import './catalog.ts';
 import './rights.ts';
+import './money.ts';
+import './trading.ts';
+import './clearing.ts';
+import './crossborder.ts';
+import './disputes.ts';
+import './auctions.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,2 @@
+// Filled in by the auctions work; imported by schema.ts.
+export {};

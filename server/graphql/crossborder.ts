@@ -1,0 +1,2 @@
+// Filled in by the crossborder work; imported by schema.ts.
+export {};

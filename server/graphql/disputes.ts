@@ -1,0 +1,2 @@
+// Filled in by the disputes work; imported by schema.ts.
+export {};
