@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   bigserial,
   check,
   index,
@@ -178,6 +179,10 @@ export const datasetVersions = pgTable(
     grade: text('grade', { enum: ['L1', 'L2', 'L3', 'L4'] }).notNull(),
     personalInfo: boolean('personal_info').notNull(),
     commitment: text('commitment').notNull(),
+    /** Column rules the provider declares and proves in zero knowledge (sdk/zk/rules.ts DeclaredRules). */
+    complianceRules: jsonb('compliance_rules'),
+    /** 最小分组: encrypted queries never reveal a group of fewer rows than this (k-anonymity threshold). */
+    minGroupSize: integer('min_group_size').notNull().default(5),
     /** Rows uploaded to the private store for this version, and their recomputed commitment. */
     uploadedRowCount: bigint('uploaded_row_count', { mode: 'number' }),
     uploadedCommitment: text('uploaded_commitment'),
@@ -695,4 +700,96 @@ export const disputes = pgTable(
     ruledAt: timestamp('ruled_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('disputes_trade_idx').on(t.tradeId), index('disputes_respondent_idx').on(t.respondentId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted queries (可用不可见) and zero-knowledge compliance proofs (合规证明)
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** A buyer's public HE key material (public, relinearisation and Galois keys), uploaded once per key id. */
+export const heKeySets = pgTable(
+  'he_key_sets',
+  {
+    /** sha256 of the public key, hex: the sdk computes the same id. */
+    keyId: text('key_id').primaryKey(),
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    scheme: text('scheme', { enum: ['bfv', 'ckks'] }).notNull(),
+    paramsFingerprint: text('params_fingerprint').notNull(),
+    /** The public bundle as the sdk serialised it (JSON of base64 fields). Never a secret key. */
+    bundle: bytea('bundle').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('he_key_sets_participant_idx').on(t.participantId)],
+);
+
+/**
+ * An encrypted query and its job: queued → running → done | failed. A worker (in `npm start`
+ * or `npm run worker` on any machine) leases queued rows with FOR UPDATE SKIP LOCKED.
+ */
+export const encryptedQueries = pgTable(
+  'encrypted_queries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    licenceId: uuid('licence_id')
+      .notNull()
+      .references(() => licences.id),
+    buyerId: uuid('buyer_id').notNull(),
+    datasetId: uuid('dataset_id').notNull(),
+    versionId: uuid('version_id').notNull(),
+    keyId: text('key_id')
+      .notNull()
+      .references(() => heKeySets.keyId),
+    kind: text('kind').notNull(),
+    /** Public parameters (columns, group count): never the buyer's selection, which is encrypted. */
+    params: jsonb('params').notNull(),
+    paramsHash: text('params_hash').notNull(),
+    /** The encrypted query as uploaded (JSON of base64 ciphertexts). */
+    request: bytea('request').notNull(),
+    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+    result: bytea('result'),
+    resultMeta: jsonb('result_meta'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    epsilonMicro: bigint('epsilon_micro', { mode: 'bigint' }),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('encrypted_queries_queue_idx').on(t.status, t.createdAt),
+    index('encrypted_queries_buyer_idx').on(t.buyerId, t.createdAt),
+    index('encrypted_queries_dataset_idx').on(t.datasetId, t.createdAt),
+  ],
+);
+
+/** A verified zero-knowledge compliance proof about a dataset version, recorded on chain too. */
+export const complianceProofs = pgTable(
+  'compliance_proofs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => datasetVersions.id),
+    circuit: text('circuit').notNull(),
+    /** The decoded public signals (root, rulesHash, chunk index, nonce, …). */
+    statement: jsonb('statement').notNull(),
+    publicSignals: jsonb('public_signals').notNull(),
+    proof: jsonb('proof').notNull(),
+    /** sha256 of the proof and public signals: the same proof twice is a replay. */
+    proofHash: text('proof_hash').notNull(),
+    vkeySha256: text('vkey_sha256').notNull(),
+    submittedBy: uuid('submitted_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('compliance_proofs_proof_hash_key').on(t.proofHash), index('compliance_proofs_version_idx').on(t.versionId, t.circuit)],
 );
