@@ -34,6 +34,8 @@ export const participants = pgTable(
     status: text('status', { enum: ['pending', 'verified', 'rejected', 'suspended'] }).notNull().default('pending'),
     chainAddress: text('chain_address').notNull(),
     contactEmail: text('contact_email'),
+    /** The registration code of the organisation that controls this one (实际控制人), if any: related parties share it. */
+    controllerCode: text('controller_code'),
     verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
     verifiedBy: uuid('verified_by'),
     statusReason: text('status_reason'),
@@ -792,4 +794,55 @@ export const complianceProofs = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('compliance_proofs_proof_hash_key').on(t.proofHash), index('compliance_proofs_version_idx').on(t.versionId, t.circuit)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Supervision (监管): the audit log and surveillance alerts
+
+/**
+ * Append-only, hash-chained log of security-relevant actions: each entry's hash covers the
+ * previous entry's hash, so removing or editing one breaks the chain from there on. Entries
+ * are anchored on chain like other records (kind 'audit.entry').
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigserial('seq', { mode: 'bigint' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    apiKeyId: uuid('api_key_id'),
+    action: text('action').notNull(),
+    subjectKind: text('subject_kind'),
+    subjectId: text('subject_id'),
+    details: jsonb('details'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('audit_log_hash_key').on(t.hash),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    index('audit_log_action_idx').on(t.action, t.at),
+    index('audit_log_subject_idx').on(t.subjectKind, t.subjectId),
+  ],
+);
+
+/** 市场风险预警: an alert raised by a surveillance rule, once per fingerprint, acknowledged by a regulator. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rule: text('rule').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    /** What makes two raisings the same alert (rule + subject + window). */
+    fingerprint: text('fingerprint').notNull(),
+    evidence: jsonb('evidence').notNull(),
+    status: text('status', { enum: ['open', 'acknowledged'] }).notNull().default('open'),
+    acknowledgedBy: uuid('acknowledged_by'),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('alerts_fingerprint_key').on(t.fingerprint), index('alerts_status_idx').on(t.status, t.createdAt)],
 );

@@ -69,6 +69,8 @@ export const DatasetVersionRef = builder.objectRef<DatasetVersionRow>('DatasetVe
     grade: t.field({ type: GradeEnum, resolve: (v) => v.grade }),
     personalInfo: t.exposeBoolean('personalInfo'),
     commitment: t.exposeString('commitment', { description: 'Poseidon Merkle root of the rows (decimal field element)' }),
+    complianceRules: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.complianceRules ?? null }),
+    minGroupSize: t.exposeInt('minGroupSize'),
     uploadedRowCount: t.exposeInt('uploadedRowCount', { nullable: true }),
     rowsMatchCommitment: t.boolean({ resolve: (v) => v.uploadedCommitment === v.commitment && v.uploadedRowCount === v.rowCount }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -224,6 +226,8 @@ const DatasetInput = builder.inputType('DatasetInput', {
     grade: t.field({ type: GradeEnum, required: true }),
     personalInfo: t.boolean({ required: true }),
     commitment: t.string({ required: true, description: 'Poseidon Merkle root of the rows, computed by the sdk' }),
+    complianceRules: t.field({ type: 'JSON', description: 'Column rules to prove in zero knowledge: { column: { nonNull, range: { min, max }, allowed: [...], noResidentIdNumbers } }' }),
+    minGroupSize: t.int({ description: 'k: encrypted queries never reveal a group of fewer rows (default 5)' }),
   }),
 });
 

@@ -55,6 +55,7 @@ builder.node(ParticipantRef, {
     roles: t.field({ type: [RoleEnum], resolve: (p) => p.roles as Role[] }),
     status: t.field({ type: ParticipantStatusEnum, resolve: (p) => p.status }),
     statusReason: t.exposeString('statusReason', { nullable: true }),
+    controllerCode: t.exposeString('controllerCode', { nullable: true }),
     chainAddress: t.exposeString('chainAddress'),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -152,6 +153,7 @@ const RegisterParticipantInput = builder.inputType('RegisterParticipantInput', {
     roles: t.field({ type: [RoleEnum], required: true }),
     chainAddress: t.string({ required: false, description: 'Your own EVM address; one is derived when omitted' }),
     contactEmail: t.string({ required: false }),
+    controllerCode: t.string({ required: false, description: 'Registration code of the controlling organisation (实际控制人), if any' }),
   }),
 });
 
@@ -174,7 +176,12 @@ builder.mutationFields((t) => ({
       registerParticipant({
         db: ctx.services.db,
         actor: ctx.viewer,
-        input: { ...input, chainAddress: input.chainAddress ?? undefined, contactEmail: input.contactEmail ?? undefined },
+        input: {
+          ...input,
+          chainAddress: input.chainAddress ?? undefined,
+          contactEmail: input.contactEmail ?? undefined,
+          controllerCode: input.controllerCode ?? undefined,
+        },
       }),
   }),
   reviewParticipant: t.field({

@@ -55,6 +55,8 @@ export async function insertVersion(
       grade: d.grade,
       personalInfo: d.personalInfo,
       commitment: d.commitment,
+      complianceRules: d.complianceRules ?? null,
+      minGroupSize: d.minGroupSize,
       searchText: searchDocument([d.titleZh, d.titleEn, d.descriptionZh, d.descriptionEn, d.industry, ...d.keywords]),
       createdBy,
     })

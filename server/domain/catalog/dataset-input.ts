@@ -1,5 +1,7 @@
 // What a provider declares about a dataset version, validated once for create and revise.
 import { z } from 'zod';
+import { commitmentSchema } from '../../../sdk/catalog-commitment.ts';
+import { encodeRules, type DeclaredRules } from '../../../sdk/zk/rules.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { CLASSIFICATIONS, DOMAIN_NAMES, GRADES, UPDATE_FREQUENCIES } from './taxonomy.ts';
@@ -48,6 +50,10 @@ export const DatasetDescription = z
     personalInfo: z.boolean(),
     /** Poseidon Merkle root of the rows, computed by the sdk from the provider's file. */
     commitment: z.string().regex(COMMITMENT, 'a field element, decimal or 0x hex'),
+    /** Column rules proved in zero knowledge: { column: { nonNull, range, allowed, noResidentIdNumbers } }. */
+    complianceRules: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Encrypted queries never reveal a group of fewer rows (k-anonymity threshold). */
+    minGroupSize: z.number().int().min(1).max(10_000).default(5),
   })
   .superRefine((d, ctx) => {
     if (!d.classification.startsWith(d.domain + '.')) {
@@ -65,6 +71,13 @@ export function validateDatasetDescription(input: unknown): DatasetDescription {
   const commitment = BigInt(d.commitment);
   if (commitment >= SNARK_FIELD) throw new AppError('INVALID_INPUT', { field: 'commitment', message: 'commitment: not a BN254 field element' });
   d.commitment = commitment.toString();
+  if (d.complianceRules) {
+    try {
+      encodeRules(commitmentSchema(d.columns), d.complianceRules as DeclaredRules);
+    } catch (err) {
+      throw new AppError('INVALID_INPUT', { field: 'complianceRules', message: `complianceRules: ${(err as Error).message}` });
+    }
+  }
   d.sampleRows.forEach((row, i) => {
     const problem = rowProblem(d.columns, row);
     if (problem) throw new AppError('INVALID_INPUT', { field: `sampleRows.${i}`, message: `sampleRows.${i}: ${problem}` });

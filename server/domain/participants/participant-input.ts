@@ -23,6 +23,8 @@ export const ParticipantInput = z.object({
     .refine((a) => isAddress(a), 'must be an EVM address')
     .optional(),
   contactEmail: z.email().max(254).optional(),
+  /** The controlling organisation's registration code (实际控制人), for related-party surveillance. */
+  controllerCode: z.string().trim().toUpperCase().regex(/^[0-9A-Z./ -]{3,64}$/, 'a registration code').optional(),
 });
 export type ParticipantInput = z.input<typeof ParticipantInput>;
 
@@ -34,6 +36,7 @@ export interface ValidParticipant {
   roles: Role[];
   chainAddress: string | undefined;
   contactEmail: string | undefined;
+  controllerCode: string | undefined;
 }
 
 export function validateParticipantInput(input: unknown): ValidParticipant {
@@ -60,6 +63,7 @@ export function validateParticipantInput(input: unknown): ValidParticipant {
     roles: [...new Set(p.roles)],
     chainAddress: p.chainAddress ? getAddress(p.chainAddress) : undefined,
     contactEmail: p.contactEmail,
+    controllerCode: p.controllerCode,
   };
 }
 

@@ -50,6 +50,7 @@ export async function registerParticipant({ db, actor, input }: RegisterParticip
           roles: valid.roles,
           chainAddress: valid.chainAddress ?? derivedChainAddress(id),
           contactEmail: valid.contactEmail ?? null,
+          controllerCode: valid.controllerCode ?? null,
         })
         .returning();
       const [row] = await tx
