@@ -10,5 +10,6 @@ import './clearing.ts';
 import './crossborder.ts';
 import './disputes.ts';
 import './auctions.ts';
+import './subscriptions.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

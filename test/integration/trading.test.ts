@@ -84,6 +84,37 @@ describe.each(await databaseTargets())('orders, escrow, trades and licences on %
     expect(late.data.cancelOrder.code).toBe('INVALID_STATE');
   });
 
+  it('streams the status of an order over server-sent events until it is decided', async () => {
+    const plan = await pricePlan(ex, datasetId, { priceFen: '700' });
+    await deposit(ex, buyer, 700n);
+    const order = await placeOrder(ex, buyer, plan);
+    const res = await fetch(`${ex.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${buyer}` },
+      body: JSON.stringify({ query: `subscription($id: ID!) { orderStatus(orderId: $id) { ... on Order { status } } }`, variables: { id: order.id } }),
+    });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const statuses: string[] = [];
+    let buffer = '';
+    let accepted = false;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += new TextDecoder().decode(value);
+      for (const m of buffer.matchAll(/^data: (.+)$/gm)) {
+        const status = JSON.parse(m[1]!).data?.orderStatus?.status;
+        if (status && statuses.at(-1) !== status) statuses.push(status);
+      }
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      if (statuses.includes('PENDING') && !accepted) {
+        accepted = true;
+        expect((await acceptOrder(ex, order.id)).order.status).toBe('ACCEPTED');
+      }
+    }
+    expect(statuses).toEqual(['PENDING', 'ACCEPTED']);
+  });
+
   it('accepts at once on an auto-accept plan', async () => {
     const plan = await pricePlan(ex, datasetId, { priceFen: '500', autoAccept: true });
     await deposit(ex, buyer, 500n);
