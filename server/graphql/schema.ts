@@ -11,5 +11,6 @@ import './crossborder.ts';
 import './disputes.ts';
 import './auctions.ts';
 import './subscriptions.ts';
+import './audit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -4,7 +4,9 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import { createYoga } from 'graphql-yoga';
 import { datasetDcat } from '../domain/catalog/dcat.ts';
+import { auditLogCsv } from '../domain/audit/audit-log.ts';
 import { AppError } from '../domain/errors.ts';
+import { deliverDataset } from '../domain/trading/deliver-dataset.ts';
 import { authenticateApiKey } from '../domain/participants/authenticate-api-key.ts';
 import type { Viewer } from '../domain/participants/roles.ts';
 import type { GraphQLContext } from '../graphql/builder.ts';
@@ -47,6 +49,38 @@ export function createHttpApp(services: Services): Express {
       else throw err;
     }
   });
+  // Downloads that are files, not GraphQL: a licensed delivery, the audit log export.
+  const withViewer = (handler: (viewer: Viewer | null, req: express.Request, res: express.Response) => Promise<void>) => async (req: express.Request, res: express.Response) => {
+    const { viewer, authError } = await identify(services, req.get('authorization') ?? null);
+    try {
+      if (authError) throw authError;
+      await handler(viewer, req, res);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const status = err.code === 'UNAUTHENTICATED' ? 401 : err.code === 'FORBIDDEN' ? 403 : err.code === 'NOT_FOUND' ? 404 : 422;
+      res.status(status).json({ error: err.code, message: err.message });
+    }
+  };
+  app.get(
+    '/deliveries/:licenceId.csv',
+    withViewer(async (viewer, req, res) => {
+      const { filename, csv } = await deliverDataset({ db: services.db, actor: viewer, licenceId: String(req.params.licenceId) });
+      res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
+    }),
+  );
+  app.get(
+    '/regulator/audit-log.csv',
+    withViewer(async (viewer, req, res) => {
+      const q = req.query as Record<string, string | undefined>;
+      const date = (v?: string) => (v && !Number.isNaN(Date.parse(v)) ? new Date(v) : undefined);
+      const csv = await auditLogCsv({
+        db: services.db,
+        actor: viewer,
+        search: { action: q.action, actorId: q.actorId, subjectKind: q.subjectKind, subjectId: q.subjectId, from: date(q.from), to: date(q.to) },
+      });
+      res.type('text/csv; charset=utf-8').attachment('audit-log.csv').send(csv);
+    }),
+  );
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   const webRoot = ['web/dist', 'web/public'].map((d) => path.join(services.config.projectRoot, d)).find((d) => fs.existsSync(d));
   if (webRoot) app.use(express.static(webRoot));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
@@ -38,6 +39,7 @@ export async function reviewListing({ db, actor, input }: { db: Db; actor: Viewe
       reason: reason ?? null,
       checks,
     });
+    await recordAudit(tx, { actor, action: 'listing.reviewed', subjectKind: 'dataset', subjectId: dataset.id, details: { approve, reason: reason ?? null, eventId: result.eventId } });
     return result.dataset;
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
@@ -27,6 +28,7 @@ export async function superviseListing({ db, actor, input }: { db: Db; actor: Vi
     }
     const version = await currentVersion(tx, dataset);
     const result = await transitionListing(tx, { dataset, version, action, actorId: actor!.participantId, reason });
+    await recordAudit(tx, { actor, action: 'listing.supervised', subjectKind: 'dataset', subjectId: dataset.id, details: { action, reason, eventId: result.eventId } });
     return result.dataset;
   });
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiKeys, participants } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseApiKey, secretMatches } from './api-key-secret.ts';
 import type { ParticipantStatus, Role, Scope, Viewer } from './roles.ts';
@@ -31,7 +32,11 @@ export async function authenticateApiKey({ db, token }: { db: Db; token: string 
     throw new AppError('UNAUTHENTICATED', { message: 'the API key is unknown, revoked or expired' });
   }
   if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.key.id));
+    // A sign-in by key, recorded at most once a minute per key.
+    await db.transaction(async (tx) => {
+      await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.key.id));
+      await recordAudit(tx, { actor: { participantId: row.participant.id, apiKeyId: row.key.id }, action: 'auth.key-used', subjectKind: 'api-key', subjectId: row.key.id });
+    });
   }
   return {
     participantId: row.participant.id,

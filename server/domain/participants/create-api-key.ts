@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { newApiKeySecret } from './api-key-secret.ts';
@@ -28,16 +29,19 @@ export async function createApiKey({ db, actor, input }: { db: Db; actor: Viewer
     throw new AppError('INVALID_INPUT', { field: 'expiresAt', message: 'expiresAt: must be in the future' });
   }
   const key = newApiKeySecret();
-  const [row] = await db
-    .insert(apiKeys)
-    .values({
-      participantId: actor.participantId,
-      prefix: key.prefix,
-      secretHash: key.secretHash,
-      label: data.label,
-      scopes: scopes as Scope[],
-      expiresAt: data.expiresAt ?? null,
-    })
-    .returning();
-  return { apiKey: row!, token: key.token };
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        participantId: actor.participantId,
+        prefix: key.prefix,
+        secretHash: key.secretHash,
+        label: data.label,
+        scopes: scopes as Scope[],
+        expiresAt: data.expiresAt ?? null,
+      })
+      .returning();
+    await recordAudit(tx, { actor, action: 'apikey.created', subjectKind: 'api-key', subjectId: row!.id, details: { scopes, label: data.label } });
+    return { apiKey: row!, token: key.token };
+  });
 }

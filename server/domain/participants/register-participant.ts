@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import { apiKeys, participants } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { newApiKeySecret } from './api-key-secret.ts';
@@ -57,6 +58,13 @@ export async function registerParticipant({ db, actor, input }: RegisterParticip
         .insert(apiKeys)
         .values({ participantId: id, prefix: key.prefix, secretHash: key.secretHash, label: 'initial key', scopes })
         .returning({ id: apiKeys.id });
+      await recordAudit(tx, {
+        actor,
+        action: 'participant.registered',
+        subjectKind: 'participant',
+        subjectId: id,
+        details: { roles: valid.roles, jurisdiction: valid.jurisdiction, byOperator },
+      });
       return { participant: participant!, apiKey: { id: row!.id, token: key.token, scopes } };
     });
   } catch (err) {

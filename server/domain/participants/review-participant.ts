@@ -4,6 +4,7 @@ import { enqueueChainWork } from '../../chain/outbox.ts';
 import type { RegisterParticipantPayload } from '../../chain/registry.ts';
 import type { Db } from '../../db/client.ts';
 import { participants } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { profileHash } from './participant-input.ts';
@@ -48,6 +49,7 @@ export async function reviewParticipant({ db, actor, input }: ReviewParticipantO
       )
       .where(eq(participants.id, participantId))
       .returning();
+    await recordAudit(tx, { actor, action: 'participant.reviewed', subjectKind: 'participant', subjectId: participantId, details: { approve, reason: reason ?? null } });
     if (approve) {
       const payload: RegisterParticipantPayload = {
         participantId,

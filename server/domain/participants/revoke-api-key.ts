@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { requireUuid } from '../ids.ts';
 import { actsAs, type Viewer } from './roles.ts';
@@ -14,11 +15,14 @@ export async function revokeApiKey({ db, actor, apiKeyId }: { db: Db; actor: Vie
     throw new AppError('NOT_FOUND', { field: 'apiKeyId' });
   }
   if (key.revokedAt) throw new AppError('INVALID_STATE', { message: 'the key is already revoked' });
-  const [row] = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)))
-    .returning();
-  if (!row) throw new AppError('INVALID_STATE', { message: 'the key is already revoked' });
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, apiKeyId), isNull(apiKeys.revokedAt)))
+      .returning();
+    if (!row) throw new AppError('INVALID_STATE', { message: 'the key is already revoked' });
+    await recordAudit(tx, { actor, action: 'apikey.revoked', subjectKind: 'api-key', subjectId: row.id, details: { owner: row.participantId } });
+    return row;
+  });
 }
