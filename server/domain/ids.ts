@@ -7,3 +7,8 @@ export function requireUuid(value: string, field: string): string {
   if (!UUID.test(value)) throw new AppError('NOT_FOUND', { field });
   return value.toLowerCase();
 }
+
+/** Whether a client's id is a UUID at all (loaders drop the ones that are not, as unknown). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -12,5 +12,6 @@ import './disputes.ts';
 import './auctions.ts';
 import './subscriptions.ts';
 import './audit.ts';
+import './filing.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
-import { datasets, datasetVersions, orders, participants, pricePlans, rightsCertificates } from '../../db/schema.ts';
-import { crossBorderClearance } from '../crossborder/cross-border-gate.ts';
+import { orders } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { requireUuid } from '../ids.ts';
 import { participantAccount } from '../ledger/accounts.ts';
@@ -11,7 +10,8 @@ import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { acceptOrderInTx, type OrderRow } from './accept-order.ts';
-import { inTerritories, isMainland, LicenceTerms, PURPOSE_NAMES } from './terms.ts';
+import { checkOrderEligibility } from './order-eligibility.ts';
+import { PURPOSE_NAMES } from './terms.ts';
 
 const Input = z.object({
   planId: z.string(),
@@ -51,46 +51,7 @@ async function placeOrderInTx(tx: Tx, actor: Viewer, planId: string, purpose: st
   const existing = await sameRequest(tx, actor.participantId, idempotencyKey, planId, purpose);
   if (existing) return existing;
 
-  const [row] = await tx
-    .select({ plan: pricePlans, dataset: datasets, version: datasetVersions })
-    .from(pricePlans)
-    .innerJoin(datasets, eq(datasets.id, pricePlans.datasetId))
-    .innerJoin(datasetVersions, eq(datasetVersions.id, datasets.currentVersionId))
-    .where(eq(pricePlans.id, planId));
-  if (!row || row.dataset.status !== 'listed') {
-    // An unlisted or suspended dataset is not for sale, and its existence is not disclosed.
-    throw new AppError(row ? 'INVALID_STATE' : 'NOT_FOUND', {
-      field: 'planId',
-      message: row ? `the dataset is ${row.dataset.status.replace('_', ' ')}, not listed` : undefined,
-    });
-  }
-  const { plan, dataset, version } = row;
-  if (plan.status !== 'active') throw new AppError('INVALID_STATE', { field: 'planId', message: 'the plan is retired' });
-  if (dataset.providerId === actor.participantId) throw new AppError('INVALID_INPUT', { field: 'planId', message: 'planId: a provider cannot buy its own dataset' });
-  const terms = LicenceTerms.parse(plan.terms);
-  if (!terms.purposes.includes(purpose as never)) {
-    throw new AppError('LICENCE_TERMS', { field: 'purpose', message: `purpose: the plan allows ${terms.purposes.join(', ')}` });
-  }
-  const [certificate] = await tx
-    .select({ id: rightsCertificates.id })
-    .from(rightsCertificates)
-    .where(and(eq(rightsCertificates.datasetId, dataset.id), eq(rightsCertificates.status, 'current')));
-  if (!certificate) throw new AppError('INVALID_STATE', { field: 'planId', message: 'the dataset has no registered rights (确权) and cannot be traded' });
-
-  const [buyer] = await tx.select().from(participants).where(eq(participants.id, actor.participantId));
-  let crossBorder = false;
-  let access = terms.access;
-  if (!inTerritories(buyer!.jurisdiction, terms.territories)) {
-    if (isMainland(buyer!.jurisdiction)) {
-      throw new AppError('LICENCE_TERMS', { field: 'planId', message: `the plan is licensed for ${terms.territories.join(', ')}, not ${buyer!.jurisdiction}` });
-    }
-    const clearance = await crossBorderClearance(tx, { destination: buyer!.jurisdiction, datasetId: dataset.id, classification: version!.classification });
-    if (!clearance.allowed) throw new AppError('CROSS_BORDER_DENIED', { message: clearance.reason, details: { ...clearance } });
-    // 可用不出境: usable without leaving the country — encrypted queries only.
-    crossBorder = true;
-    access = 'query_only';
-  }
-  if (version!.grade === 'L3') access = 'query_only';
+  const { plan, dataset, version, buyer, crossBorder, access } = await checkOrderEligibility(tx, { buyerId: actor.participantId, planId, purpose });
 
   const amountFen = plan.kind === 'per_query' ? 0n : plan.priceFen;
   const [order] = await tx
@@ -99,10 +60,10 @@ async function placeOrderInTx(tx: Tx, actor: Viewer, planId: string, purpose: st
       buyerId: actor.participantId,
       providerId: dataset.providerId,
       datasetId: dataset.id,
-      versionId: version!.id,
+      versionId: version.id,
       planId: plan.id,
       purpose,
-      territory: buyer!.jurisdiction,
+      territory: buyer.jurisdiction,
       crossBorder,
       access,
       amountFen,
