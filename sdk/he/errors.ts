@@ -11,6 +11,10 @@ export type HeClientErrorCode =
   | 'INVALID_SELECTION'
   /** The operation needs the other scheme (e.g. a group aggregate with a CKKS key set). */
   | 'UNSUPPORTED_SCHEME'
+  /** The key set was not made for this query kind: its Galois keys lack the rotations. */
+  | 'UNSUPPORTED_QUERY'
+  /** Query parameters out of range: weights, identifiers, salt, domain size. */
+  | 'INVALID_QUERY'
   /** The result's noise budget is exhausted: evaluated with keys not from this key set. */
   | 'UNDECRYPTABLE_RESULT'
   /** The passphrase does not open the exported key set. */

@@ -7,9 +7,12 @@ import { HeClientError } from './errors.ts';
 import { HandleScope } from './handle-scope.ts';
 import { keyIdOf, keysDigestOf } from './key-binding.ts';
 import {
-  aggregateRotationSteps,
   CKKS_PARAMETERS,
+  HE_QUERY_KINDS,
   HE_SCHEMES,
+  QUERY_SCHEME,
+  rotationStepsFor,
+  type HeQueryKind,
   type HeScheme,
   type SchemeRuntime,
 } from './params.ts';
@@ -30,13 +33,24 @@ export interface PublicKeyBundle {
 export interface GenerateKeySetOptions {
   scheme: HeScheme;
   /**
-   * The most groups a selection made with this key set may span. Galois keys are made only
-   * for the rotations that need (⌈log2⌉ of it), and they dominate the bundle (~1.1 MB each).
+   * The query kinds the key set will serve, all of its scheme; by default the group aggregate
+   * for BFV and the linear score for CKKS. Each kind needs its own Galois keys (~1 MB each):
+   * the ID-set match needs a full row of rotations (13 keys, ~15 MB), so it is opt-in.
+   */
+  queries?: readonly HeQueryKind[];
+  /**
+   * The most groups a selection made with this key set may span: at most N/2 (4096) for the
+   * group aggregate, whose rotations are made only up to it (⌈log2⌉ of it keys).
    */
   groupCapacity?: number;
 }
 
 export const DEFAULT_GROUP_CAPACITY = 256;
+
+export const DEFAULT_QUERIES: Readonly<Record<HeScheme, readonly HeQueryKind[]>> = {
+  bfv: ['group-aggregate'],
+  ckks: ['linear-score'],
+};
 
 // SEAL's zstd: ~8x faster than its zlib on megabytes of Galois keys for ~1% more bytes. Both
 // ends read it with SEAL itself (the server inflates uploads first, with a bound, in Node).
@@ -45,6 +59,7 @@ export const WIRE_COMPRESSION = 'zstd';
 interface KeyMaterial {
   scheme: HeScheme;
   paramsFingerprint: string;
+  queries: readonly HeQueryKind[];
   groupCapacity: number;
   keyId: string;
   keysDigest: string;
@@ -61,6 +76,8 @@ export class KeySet {
   readonly scheme: HeScheme;
   readonly keyId: string;
   readonly paramsFingerprint: string;
+  /** The query kinds whose rotations the Galois keys cover. */
+  readonly queries: readonly HeQueryKind[];
   readonly groupCapacity: number;
   readonly #bundle: Readonly<PublicKeyBundle>;
 
@@ -68,6 +85,7 @@ export class KeySet {
     this.scheme = material.scheme;
     this.keyId = material.keyId;
     this.paramsFingerprint = material.paramsFingerprint;
+    this.queries = Object.freeze([...material.queries]);
     this.groupCapacity = material.groupCapacity;
     this.#bundle = Object.freeze({
       keyId: material.keyId,
@@ -99,17 +117,43 @@ export function keyPairOf(keySet: KeySet): { secretKey: Uint8Array; publicKey: U
   return keyPair;
 }
 
+/** Query kinds from an untrusted source: known, of the key set's scheme, without repeats. */
+function parseQueries(queries: unknown, scheme: HeScheme): HeQueryKind[] | undefined {
+  if (!Array.isArray(queries) || queries.length === 0) return undefined;
+  const kinds = new Set<HeQueryKind>();
+  for (const kind of queries) {
+    if (!HE_QUERY_KINDS.includes(kind as HeQueryKind) || QUERY_SCHEME[kind as HeQueryKind] !== scheme) {
+      return undefined;
+    }
+    kinds.add(kind as HeQueryKind);
+  }
+  return [...kinds];
+}
+
+/** The largest groupCapacity the key set's query kinds allow. */
+function maxGroupCapacity(runtime: SchemeRuntime, queries: readonly HeQueryKind[]): number {
+  return queries.includes('group-aggregate') ? runtime.rowSize : runtime.slots;
+}
+
 export async function generateKeySet(options: GenerateKeySetOptions): Promise<KeySet> {
   const { scheme } = options;
   if (!HE_SCHEMES.includes(scheme)) {
     throw new HeClientError('UNSUPPORTED_SCHEME', `unknown scheme ${String(scheme)}`);
   }
+  const queries = options.queries === undefined ? DEFAULT_QUERIES[scheme] : parseQueries(options.queries, scheme);
+  if (!queries) {
+    throw new HeClientError(
+      'UNSUPPORTED_SCHEME',
+      `queries must list kinds evaluated in ${scheme}: ${HE_QUERY_KINDS.filter((kind) => QUERY_SCHEME[kind] === scheme).join(', ')}`,
+    );
+  }
   const { seal, scheme: runtime } = await buyerRuntime(scheme);
-  const groupCapacity = options.groupCapacity ?? Math.min(DEFAULT_GROUP_CAPACITY, runtime.slots);
-  if (!Number.isSafeInteger(groupCapacity) || groupCapacity < 1 || groupCapacity > runtime.slots) {
+  const maxGroups = maxGroupCapacity(runtime, queries);
+  const groupCapacity = options.groupCapacity ?? Math.min(DEFAULT_GROUP_CAPACITY, maxGroups);
+  if (!Number.isSafeInteger(groupCapacity) || groupCapacity < 1 || groupCapacity > maxGroups) {
     throw new HeClientError(
       'INVALID_SELECTION',
-      `groupCapacity must be an integer in [1, ${runtime.slots}] for ${scheme}`,
+      `groupCapacity must be an integer in [1, ${maxGroups}] for ${queries.join(', ')}`,
     );
   }
   const compression = seal.ComprModeType[WIRE_COMPRESSION];
@@ -117,10 +161,11 @@ export async function generateKeySet(options: GenerateKeySetOptions): Promise<Ke
   let material: Omit<KeyMaterial, 'keyId' | 'keysDigest'>;
   try {
     const generator = scope.own(new seal.KeyGenerator(runtime.context));
-    const steps = aggregateRotationSteps(groupCapacity, runtime.rowSize);
+    const steps = rotationStepsFor(queries, { groupCapacity, rowSize: runtime.rowSize, slots: runtime.slots });
     material = {
       scheme,
       paramsFingerprint: runtime.fingerprint,
+      queries,
       groupCapacity,
       secretKey: scope.own(generator.secretKey()).saveToArray(compression) as Uint8Array,
       publicKey: scope.own(generator.createPublicKeySerializable()).saveToArray(
@@ -153,6 +198,7 @@ const PBKDF2_ITERATIONS = 600_000;
 interface ExportedKeyMaterial {
   scheme: HeScheme;
   paramsFingerprint: string;
+  queries: readonly HeQueryKind[];
   groupCapacity: number;
   keyId: string;
   keysDigest: string;
@@ -203,6 +249,7 @@ export async function exportKeySet(keySet: KeySet, passphrase?: string): Promise
   const material: ExportedKeyMaterial = {
     scheme: keySet.scheme,
     paramsFingerprint: keySet.paramsFingerprint,
+    queries: keySet.queries,
     groupCapacity: keySet.groupCapacity,
     keyId: keySet.keyId,
     keysDigest: bundle.keysDigest,
@@ -374,12 +421,16 @@ export async function importKeySet(exported: string, passphrase?: string): Promi
       'the key set was made for other encryption parameters',
     );
   }
+  // Exports from before query kinds were recorded served the group aggregate only.
+  const queries =
+    record.queries === undefined ? DEFAULT_QUERIES[scheme as HeScheme] : parseQueries(record.queries, scheme as HeScheme);
+  if (!queries) throw malformed('queries are not query kinds of the key set’s scheme');
   const groupCapacity = record.groupCapacity;
   if (
     typeof groupCapacity !== 'number' ||
     !Number.isSafeInteger(groupCapacity) ||
     groupCapacity < 1 ||
-    groupCapacity > runtime.slots
+    groupCapacity > maxGroupCapacity(runtime, queries)
   ) {
     throw malformed('groupCapacity out of range');
   }
@@ -400,6 +451,7 @@ export async function importKeySet(exported: string, passphrase?: string): Promi
   return new KeySet({
     scheme: scheme as HeScheme,
     paramsFingerprint,
+    queries,
     groupCapacity,
     keyId,
     keysDigest,

@@ -2,22 +2,37 @@
 // browser) and the server both build their SEAL contexts from, so a key set made on one side
 // is usable on the other, and the fingerprint of the saved parameters tells them apart.
 //
-// BFV (exact integers, the private group aggregate)
+// BFV (exact integers: the private group aggregate and the ID-set match)
 //   polyModulusDegree 8192, coefficient modulus CoeffModulus.BFVDefault(8192, 128-bit):
 //   43+43+44+44+44 = 218 bits (one special prime for key switching, 174 bits for data).
 //   Plain modulus: the 41-bit batching prime PlainModulus.Batching(8192, 41) = 2199023190017.
 //   Why 41 and not 20 bits: slot values live modulo t, so a sum decrypts exactly only while it
 //   stays below t. 20 bits caps an aggregate at ~10^6 (useless for amounts in fen); 41 bits
-//   gives room above 2^40 (~1.1 * 10^12 fen). The price is noise budget: the aggregate costs
-//   one plaintext multiplication, one ciphertext multiplication (the oblivious 0/1 check, see
-//   server/privacy/he/evaluate.ts) and up to 13 rotations; measured worst cases leave 16-27
-//   bits of budget at t = 41 bits versus 19-30 at 40 bits, and a 42-bit t leaves ~14.
+//   gives room near 2^40 (~1.1 * 10^12 fen). The price is noise budget: a query costs one
+//   ciphertext square (the oblivious 0/1 check), plaintext multiplications, and up to 13
+//   rotations (server/privacy/he/evaluate-group-aggregate.ts, evaluate-id-set.ts); measured
+//   worst cases leave 13 bits of budget for 4096 groups, ~20 for 64, and 14 for an ID-set
+//   match of 128 to 512 chunks, after switching the answer down to two primes; each further
+//   bit of t costs about a bit of budget.
 //   44-bit batching primes collide with the coefficient primes, and anything much larger
-//   would exhaust the budget. Sums that must go beyond t are the caller's to split (limbs,
-//   or two plain moduli and CRT); the evaluator refuses totals whose sum could reach t.
+//   would exhaust the budget. Results are read as signed residues in (−t/2, t/2), so the
+//   evaluators refuse data whose aggregate (plus a margin for differential-privacy noise)
+//   could reach t/2 ≈ 1.1 * 10^12; larger sums are the caller's to split (limbs, or two plain
+//   moduli and CRT).
 //
-// CKKS (reals): polyModulusDegree 8192, coefficient modulus bit sizes [60, 40, 40, 60]
-//   (200 bits, within the 218 allowed at 128-bit security), scale 2^40.
+// CKKS (reals, the private linear score): polyModulusDegree 8192, coefficient modulus bit sizes
+//   [58, 50, 50, 60] (218 bits, the most allowed at 128-bit security; the last prime is the
+//   special one), scale 2^50. The linear score needs depth 2 (selection × weights, then × the
+//   provider's column sums; the oblivious 0/1 check (s² − s) × weights × ρ) and ends at level
+//   0 at scale ~2^45, where values must stay below 2^(58−1−45) = 2^12 in magnitude: the
+//   evaluator normalises the sums by public bounds and the sdk normalises the weights, so
+//   answers lie in [−1, 1]. Why 50-bit primes and not 40: fresh encryption error is ~2^-42 of
+//   a slot at 2^50 versus ~2^-32 at 2^40, and the oblivious checks multiply that error by
+//   their random coefficients (see server/privacy/he/evaluate-linear-score.ts).
+//
+// Rotations. Every query kind sums slots by rotating and adding, with Galois keys the buyer
+// makes for power-of-two steps only (each key is ~1 MB); which steps a kind needs is defined
+// here, once, for the sdk's key generation and the server's checks.
 
 import type {
   BatchEncoder,
@@ -49,9 +64,20 @@ export const CKKS_PARAMETERS = {
   scheme: 'ckks',
   polyModulusDegree: 8192,
   securityLevel: 128,
-  coeffModulusBits: [60, 40, 40, 60],
-  scale: 2 ** 40,
+  coeffModulusBits: [58, 50, 50, 60],
+  scale: 2 ** 50,
 } as const;
+
+/** The encrypted query kinds, and the scheme each is evaluated in. */
+export type HeQueryKind = 'group-aggregate' | 'id-set-match' | 'linear-score';
+
+export const HE_QUERY_KINDS: readonly HeQueryKind[] = ['group-aggregate', 'id-set-match', 'linear-score'];
+
+export const QUERY_SCHEME: Readonly<Record<HeQueryKind, HeScheme>> = {
+  'group-aggregate': 'bfv',
+  'id-set-match': 'bfv',
+  'linear-score': 'ckks',
+};
 
 /** A scheme's context as one side of the exchange holds it for the life of the process. */
 export interface SchemeRuntime {
@@ -67,7 +93,11 @@ export interface SchemeRuntime {
   fingerprint: string;
   /** BFV only: the plain modulus t; 0n for CKKS. */
   plainModulus: bigint;
-  /** BFV only: the largest aggregate that decrypts exactly (t - 1); 0n for CKKS. */
+  /**
+   * BFV only: the largest |aggregate| that decrypts exactly, (t - 1) / 2: results are read as
+   * signed residues (centred on 0), so that negative values and differential-privacy noise
+   * below zero decode correctly. 0n for CKKS.
+   */
   maxExactSum: bigint;
   /** Upper bounds on serialized sizes (uncompressed), checked before anything is parsed. */
   limits: SerializedSizeLimits;
@@ -166,7 +196,7 @@ export async function createSchemeRuntime(
         securityLevel,
         fingerprint,
         plainModulus,
-        maxExactSum: plainModulus - 1n,
+        maxExactSum: (plainModulus - 1n) / 2n,
         limits,
         batchEncoder,
       };
@@ -190,16 +220,57 @@ export async function createSchemeRuntime(
   }
 }
 
-/**
- * Rotation steps that sum the first `groupCount` slots into slot 0: powers of two below the
- * next power of two ≥ groupCount (rows rotate within N/2 slots), and step 0 — SEAL's column
- * rotation, which swaps the two BFV rows — when the groups spill into the second row.
- */
-export function aggregateRotationSteps(groupCount: number, rowSize: number): number[] {
+/** Powers of two below `span` (and below `limit`): the steps of a rotate-and-sum over `span` slots. */
+function powerOfTwoSteps(span: number, limit: number): number[] {
   const steps: number[] = [];
-  for (let step = 1; step < groupCount && step < rowSize; step *= 2) steps.push(step);
-  if (groupCount > rowSize) steps.push(0);
+  for (let step = 1; step < span && step < limit; step *= 2) steps.push(step);
   return steps;
+}
+
+/**
+ * Group aggregate (BFV): step 0 — SEAL's column rotation, which swaps the two batch rows —
+ * copies the selection into the second row, where the group row counts are summed while the
+ * first row sums the group totals; then the powers of two below the next power of two ≥
+ * groupCount sum each row into its first slot. groupCount is at most rowSize (N/2).
+ */
+export function groupAggregateRotationSteps(groupCount: number, rowSize: number): number[] {
+  return [0, ...powerOfTwoSteps(groupCount, rowSize)];
+}
+
+/**
+ * ID-set match (BFV): every slot of both rows holds a bucket, so the sum runs over a whole
+ * row (powers of two below rowSize) and the column rotation moves half of the products into
+ * the other row.
+ */
+export function idSetRotationSteps(rowSize: number): number[] {
+  return [0, ...powerOfTwoSteps(rowSize, rowSize)];
+}
+
+/**
+ * Linear score (CKKS): the sums run over all slots, so that every slot ends up holding the
+ * total and none a partial sum the buyer could difference; the column-stride rotation of the
+ * consistency check is one of these powers of two as well.
+ */
+export function linearScoreRotationSteps(slots: number): number[] {
+  return powerOfTwoSteps(slots, slots);
+}
+
+/** The union of the rotation steps the given query kinds need, for a key set of this capacity. */
+export function rotationStepsFor(
+  kinds: readonly HeQueryKind[],
+  options: { groupCapacity: number; rowSize: number; slots: number },
+): number[] {
+  const steps = new Set<number>();
+  for (const kind of kinds) {
+    const needed =
+      kind === 'group-aggregate'
+        ? groupAggregateRotationSteps(options.groupCapacity, options.rowSize)
+        : kind === 'id-set-match'
+          ? idSetRotationSteps(options.rowSize)
+          : linearScoreRotationSteps(options.slots);
+    for (const step of needed) steps.add(step);
+  }
+  return [...steps].sort((a, b) => a - b);
 }
 
 /** SEAL's Galois element for a rotation step (util::GaloisTool::get_elt_from_step). */

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeClientError, type HeClientErrorCode } from '../../sdk/he/errors.ts';
 import { exportKeySet, generateKeySet, importKeySet, type KeySet } from '../../sdk/he/key-set.ts';
-import { decryptAggregate, encryptSelection } from '../../sdk/he/private-aggregate.ts';
-import { evaluateGroupAggregate } from '../../server/privacy/he/evaluate.ts';
+import { decryptGroupAggregate, encryptGroupSelection } from '../../sdk/he/private-aggregate.ts';
+import { evaluateGroupAggregate } from '../../server/privacy/he/evaluate-group-aggregate.ts';
 
 async function clientRefusal(promise: Promise<unknown>): Promise<HeClientErrorCode> {
   const error = await promise.then(
@@ -23,14 +23,17 @@ describe('exportKeySet / importKeySet', () => {
   it('restores a key set that decrypts what the original’s bundle was used for', async () => {
     const restored = await importKeySet(await exportKeySet(buyer));
     expect(restored.keyId).toBe(buyer.keyId);
+    expect(restored.queries).toEqual(['group-aggregate']);
     expect(restored.publicBundle()).toEqual(buyer.publicBundle());
-    const selection = await encryptSelection(buyer, 8, [1, 6]);
+    const query = await encryptGroupSelection(buyer, 8, [1, 6]);
+    const sums = [1n, 20n, 300n, 4_000n, 50_000n, 600_000n, 7_000_000n, 80_000_000n];
     const result = await evaluateGroupAggregate({
       keys: buyer.publicBundle(),
-      selection,
-      groupTotals: [1n, 20n, 300n, 4_000n, 50_000n, 600_000n, 7_000_000n, 80_000_000n],
+      query,
+      groups: sums.map((sum) => ({ rows: 3, sum })),
+      policy: { kThreshold: 1, selection: 'subset' },
     });
-    expect(await decryptAggregate(restored, result)).toBe(7_000_020n);
+    expect(await decryptGroupAggregate(restored, result)).toMatchObject({ count: 6n, sum: 7_000_020n });
   });
 
   it('seals the secret key under a passphrase', async () => {
@@ -58,15 +61,27 @@ describe('exportKeySet / importKeySet', () => {
   });
 });
 
-describe('encryptSelection', () => {
+describe('generateKeySet', () => {
+  it('makes the Galois keys of the query kinds asked for, and refuses kinds of the other scheme', async () => {
+    const both = await generateKeySet({ scheme: 'bfv', queries: ['group-aggregate', 'id-set-match'], groupCapacity: 8 });
+    expect(both.queries).toEqual(['group-aggregate', 'id-set-match']);
+    const restored = await importKeySet(await exportKeySet(both));
+    expect(restored.queries).toEqual(both.queries);
+    expect(await clientRefusal(generateKeySet({ scheme: 'bfv', queries: ['linear-score'] }))).toBe('UNSUPPORTED_SCHEME');
+  });
+});
+
+describe('encryptGroupSelection', () => {
   it('refuses indexes outside the groups and group counts beyond the key set', async () => {
-    expect(await clientRefusal(encryptSelection(buyer, 8, [8]))).toBe('INVALID_SELECTION');
-    expect(await clientRefusal(encryptSelection(buyer, 8, [2, 2]))).toBe('INVALID_SELECTION');
-    expect(await clientRefusal(encryptSelection(buyer, 9, [0]))).toBe('INVALID_SELECTION');
+    expect(await clientRefusal(encryptGroupSelection(buyer, 8, [8]))).toBe('INVALID_SELECTION');
+    expect(await clientRefusal(encryptGroupSelection(buyer, 8, [2, 2]))).toBe('INVALID_SELECTION');
+    expect(await clientRefusal(encryptGroupSelection(buyer, 9, [0]))).toBe('INVALID_SELECTION');
   });
 
-  it('needs a BFV key set', async () => {
-    const ckks = await generateKeySet({ scheme: 'ckks', groupCapacity: 2 });
-    expect(await clientRefusal(encryptSelection(ckks, 2, [0]))).toBe('UNSUPPORTED_SCHEME');
+  it('needs a BFV key set made for the group aggregate', async () => {
+    const ckks = await generateKeySet({ scheme: 'ckks' });
+    expect(await clientRefusal(encryptGroupSelection(ckks, 2, [0]))).toBe('UNSUPPORTED_SCHEME');
+    const idSetOnly = await generateKeySet({ scheme: 'bfv', queries: ['id-set-match'] });
+    expect(await clientRefusal(encryptGroupSelection(idSetOnly, 2, [0]))).toBe('UNSUPPORTED_QUERY');
   });
 });

@@ -1,19 +1,20 @@
 // What the HE tests need beyond the sdk's API: raw SEAL access with a buyer's exported secret
-// key (to craft ciphertexts the sdk refuses to make, and to read every slot of a result), and
-// a ciphertext made under parameters other than the exchange's.
+// key (to craft ciphertexts the sdk refuses to make, and to read every slot of a result), a
+// ciphertext made under parameters other than the exchange's, and broken key bundles.
 
 import SEAL, { type MainModule } from 'node-seal';
 import { decodeBase64, encodeBase64 } from '../../sdk/he/encoding.ts';
 import { HandleScope } from '../../sdk/he/handle-scope.ts';
-import { exportKeySet, type KeySet } from '../../sdk/he/key-set.ts';
-import { createSchemeRuntime, type SchemeRuntime } from '../../sdk/he/params.ts';
+import { keysDigestOf } from '../../sdk/he/key-binding.ts';
+import { exportKeySet, type KeySet, type PublicKeyBundle } from '../../sdk/he/key-set.ts';
+import { CKKS_PARAMETERS, createSchemeRuntime, type SchemeRuntime } from '../../sdk/he/params.ts';
 
-let fixture: Promise<{ seal: MainModule; bfv: SchemeRuntime }> | undefined;
+let fixture: Promise<{ seal: MainModule; bfv: SchemeRuntime; ckks: SchemeRuntime }> | undefined;
 
 function sealFixture() {
   fixture ??= (async () => {
     const seal = await SEAL();
-    return { seal, bfv: await createSchemeRuntime(seal, 'bfv') };
+    return { seal, bfv: await createSchemeRuntime(seal, 'bfv'), ckks: await createSchemeRuntime(seal, 'ckks') };
   })();
   return fixture;
 }
@@ -37,6 +38,27 @@ export async function encryptSlots(keySet: KeySet, values: readonly bigint[]): P
     values.forEach((value, index) => (slots[index] = value));
     const plain = scope.own(new seal.Plaintext());
     bfv.batchEncoder!.encode(slots, plain);
+    const cipher = scope.own(encryptor.encryptSymmetricSerializable(plain));
+    return encodeBase64(cipher.saveToArray(seal.ComprModeType.zstd) as Uint8Array);
+  } finally {
+    scope.deleteAll();
+  }
+}
+
+/** Encrypts arbitrary CKKS slot values (not just a well-formed selection or weights). */
+export async function encryptCkksSlots(keySet: KeySet, values: ArrayLike<number>): Promise<string> {
+  const { seal, ckks } = await sealFixture();
+  const scope = new HandleScope();
+  try {
+    const secretKey = scope.own(new seal.SecretKey());
+    secretKey.loadFromArray(ckks.context, await secretKeyBytes(keySet));
+    const generator = scope.own(new seal.KeyGenerator(ckks.context, secretKey));
+    const publicKey = scope.own(generator.createPublicKey());
+    const encryptor = scope.own(new seal.Encryptor(ckks.context, publicKey, secretKey));
+    const slots = new Float64Array(ckks.slots);
+    slots.set(Array.from(values));
+    const plain = scope.own(new seal.Plaintext());
+    ckks.ckksEncoder!.encode(slots, CKKS_PARAMETERS.scale, plain);
     const cipher = scope.own(encryptor.encryptSymmetricSerializable(plain));
     return encodeBase64(cipher.saveToArray(seal.ComprModeType.zstd) as Uint8Array);
   } finally {
@@ -112,4 +134,21 @@ export async function compressionBomb(bytes: number): Promise<string> {
   header.setBigUint64(8, BigInt(blob.length), true);
   blob.set(body, 16);
   return encodeBase64(blob);
+}
+
+/**
+ * The bundle with one key cut short (and its keysDigest recomputed, as a careless or hostile
+ * client would): its SEAL header no longer matches its length.
+ */
+export async function truncatedKeyBundle(
+  bundle: PublicKeyBundle,
+  field: 'publicKey' | 'relinKeys' | 'galoisKeys' = 'galoisKeys',
+): Promise<PublicKeyBundle> {
+  const parts = {
+    publicKey: decodeBase64(bundle.publicKey)!,
+    relinKeys: decodeBase64(bundle.relinKeys)!,
+    galoisKeys: decodeBase64(bundle.galoisKeys)!,
+  };
+  parts[field] = parts[field].subarray(0, parts[field].length - 4096);
+  return { ...bundle, [field]: encodeBase64(parts[field]), keysDigest: await keysDigestOf(parts) };
 }

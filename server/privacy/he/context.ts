@@ -10,18 +10,24 @@ export interface ParmsLevel {
   parmsId: readonly bigint[];
 }
 
-export interface BfvRuntime extends SchemeRuntime {
+/** A scheme's runtime as the server evaluates with it. */
+export interface EvaluatorRuntime extends SchemeRuntime {
   evaluator: Evaluator;
   /** Every level of the modulus chain, key level first: tells "other parameters" from "wrong level". */
   levels: readonly ParmsLevel[];
   keyLevel: ParmsLevel;
+  /** Where fresh ciphertexts are: the buyer's queries must be here. */
   firstLevel: ParmsLevel;
+  /** Chain index 0, the last level. */
+  lastLevel: ParmsLevel;
 }
+
+export type BfvRuntime = EvaluatorRuntime;
 
 export interface HeContext {
   seal: MainModule;
-  bfv: BfvRuntime;
-  ckks: SchemeRuntime;
+  bfv: EvaluatorRuntime;
+  ckks: EvaluatorRuntime;
 }
 
 export interface HeReadiness {
@@ -60,25 +66,26 @@ function modulusChain(runtime: SchemeRuntime): ParmsLevel[] {
   }
 }
 
+function evaluatorRuntime(seal: MainModule, runtime: SchemeRuntime): EvaluatorRuntime {
+  const levels = modulusChain(runtime);
+  const firstData = runtime.context.firstContextData();
+  const firstChainIndex = firstData.chainIndex();
+  firstData.delete();
+  return {
+    ...runtime,
+    evaluator: new seal.Evaluator(runtime.context),
+    levels,
+    keyLevel: levels[0]!,
+    firstLevel: levels.find((level) => level.chainIndex === firstChainIndex)!,
+    lastLevel: levels.at(-1)!,
+  };
+}
+
 async function buildHeContext(): Promise<HeContext> {
   const seal = await SEAL();
   const bfv = await createSchemeRuntime(seal, 'bfv');
   const ckks = await createSchemeRuntime(seal, 'ckks');
-  const levels = modulusChain(bfv);
-  const firstData = bfv.context.firstContextData();
-  const firstChainIndex = firstData.chainIndex();
-  firstData.delete();
-  return {
-    seal,
-    bfv: {
-      ...bfv,
-      evaluator: new seal.Evaluator(bfv.context),
-      levels,
-      keyLevel: levels[0]!,
-      firstLevel: levels.find((level) => level.chainIndex === firstChainIndex)!,
-    },
-    ckks,
-  };
+  return { seal, bfv: evaluatorRuntime(seal, bfv), ckks: evaluatorRuntime(seal, ckks) };
 }
 
 /** The process's HE context: built on the first call, the same object for every later one. */

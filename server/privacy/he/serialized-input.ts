@@ -63,7 +63,14 @@ function inflate(
   }
 }
 
-export function readSealBlob(text: unknown, options: ReadSealBlobOptions): SealBlob {
+/** The bytes as received, with their SEAL header checked: nothing inflated or parsed yet. */
+export interface SealWire {
+  wire: Uint8Array;
+  compression: number;
+}
+
+/** Size bound, base64, and the SEAL header: what can be checked without inflating. */
+export function readSealWire(text: unknown, options: ReadSealBlobOptions): SealWire {
   const { field, maxBytes, malformedCode } = options;
   if (typeof text !== 'string' || text.length === 0) {
     throw new HeInputError(malformedCode, `${field} must be a non-empty base64 string`);
@@ -88,9 +95,14 @@ export function readSealBlob(text: unknown, options: ReadSealBlobOptions): SealB
   if (header.getBigUint64(8, true) !== BigInt(wire.length)) {
     throw new HeInputError(malformedCode, `${field} is truncated or has trailing bytes`);
   }
-  const body = inflate(wire.subarray(HEADER_BYTES), header.getUint8(5), options);
+  return { wire, compression: header.getUint8(5) };
+}
+
+/** Inflates the body (bounded) and reads the parms_id it claims. */
+export function inflateSealWire({ wire, compression }: SealWire, options: ReadSealBlobOptions): SealBlob {
+  const body = inflate(wire.subarray(HEADER_BYTES), compression, options);
   if (body.length < PARMS_ID_WORDS * 8) {
-    throw new HeInputError(malformedCode, `${field} has no body`);
+    throw new HeInputError(options.malformedCode, `${options.field} has no body`);
   }
   const uncompressed = new Uint8Array(HEADER_BYTES + body.length);
   uncompressed.set(wire.subarray(0, HEADER_BYTES));
@@ -103,4 +115,8 @@ export function readSealBlob(text: unknown, options: ReadSealBlobOptions): SealB
     bodyView.getBigUint64(word * 8, true),
   );
   return { wire, uncompressed, parmsId };
+}
+
+export function readSealBlob(text: unknown, options: ReadSealBlobOptions): SealBlob {
+  return inflateSealWire(readSealWire(text, options), options);
 }
