@@ -1,11 +1,19 @@
 // `npm run bench`: every benchmark, a table, and last the one JSON line of figures.
 import { printReport, type Figure } from './report.ts';
 import { benchAnchoring } from './anchoring.ts';
+import { benchCatalog } from './catalog.ts';
+import { benchClearing } from './clearing.ts';
 import { benchHeAggregate } from './he-aggregate.ts';
+import { benchHeQueries } from './he-queries.ts';
 import { benchStart } from './start.ts';
+import { benchWeb } from './web.ts';
 
 const figures: Figure[] = [];
 figures.push(...(await benchStart()));
 figures.push(...(await benchHeAggregate()));
+figures.push(...(await benchHeQueries()));
+figures.push(...(await benchCatalog()));
 figures.push(...(await benchAnchoring()));
+figures.push(...(await benchClearing()));
+figures.push(...(await benchWeb()));
 printReport(figures);

@@ -24,7 +24,10 @@ export interface BuiltApp {
 
 export interface BuildOptions {
   logger?: Logger;
-  /** Run the anchoring worker (sealing and the outbox) on a timer (default true); tests call `services.anchoring.runOnce()`. */
+  /**
+   * Run the anchoring worker (sealing and the outbox) and the clearing scheduler on their timers
+   * (default true); tests call `services.anchoring.runOnce()` and run clearing themselves.
+   */
   startWorkers?: boolean;
 }
 
@@ -35,8 +38,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const seededKeys = await seedSystemParticipants({ db: services.db, operatorAddress: services.chain.operatorAddress, includeDemo: config.seedDemo });
     const seededKeysFile = seededKeys.length > 0 ? writeSeededKeys(config.dataDir, seededKeys) : null;
 
-    // Sealing anchor batches and draining the outbox run in this process unless told otherwise.
-    if (options.startWorkers !== false) services.anchoring.start(config.outboxIntervalMs);
+    // Sealing anchor batches, draining the outbox and clearing run in this process unless told otherwise.
+    if (options.startWorkers !== false) {
+      services.anchoring.start(config.outboxIntervalMs);
+      services.clearing.start();
+      services.encryptedQueries.start(config.outboxIntervalMs);
+    }
 
     // Load the shared SEAL context and the circuits' verification keys now, not on the first query.
     await getHeContext();

@@ -28,15 +28,20 @@ const EnvSchema = z
     LOG_PRETTY: bool.optional(),
     SEED_DEMO: bool.default(true),
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+    CLEARING_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(200),
+    CLEARING_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
   })
   .superRefine((env, ctx) => {
     if (env.CHAIN_RPC_URL && !env.CHAIN_SIGNER_KEY) {
       ctx.addIssue({ code: 'custom', path: ['CHAIN_SIGNER_KEY'], message: 'is required when CHAIN_RPC_URL is set' });
     }
+    if (env.CLEARING_INTERVAL_MS > 0 && env.CLEARING_INTERVAL_MS < 1000) {
+      ctx.addIssue({ code: 'custom', path: ['CLEARING_INTERVAL_MS'], message: 'must be 0 (on demand only) or at least 1000 ms' });
+    }
   });
 
 /** Prefixes that belong to the exchange: a variable under one of them that we do not know is a typo. */
-const OWN_PREFIXES = ['CHAIN_', 'DATABASE_', 'EXCHANGE_', 'OUTBOX_', 'SEED_'];
+const OWN_PREFIXES = ['CHAIN_', 'CLEARING_', 'DATABASE_', 'EXCHANGE_', 'OUTBOX_', 'SEED_'];
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -49,6 +54,8 @@ export interface Config {
   log: { level: string; pretty: boolean };
   seedDemo: boolean;
   outboxIntervalMs: number;
+  /** 清算: the exchange's fee in basis points of each gross, and how often cycles run (0 = on demand only). */
+  clearing: { feeBps: number; intervalMs: number };
   projectRoot: string;
 }
 
@@ -98,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (process.stdout.isTTY === true && e.NODE_ENV !== 'production') },
     seedDemo: e.SEED_DEMO,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    clearing: { feeBps: e.CLEARING_FEE_BPS, intervalMs: e.CLEARING_INTERVAL_MS },
     projectRoot: PROJECT_ROOT,
   };
 }

@@ -11,6 +11,9 @@ import { OutboxDispatcher } from './chain/outbox.ts';
 import { ParticipantRegistry } from './chain/registry.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
+import { ClearingScheduler } from './domain/clearing/clearing-scheduler.ts';
+import { EncryptedQueryRunner } from './domain/queries/run-encrypted-queries.ts';
+import { HeWorkerPool } from './privacy/he/pool.ts';
 import { LocalPaymentGateway, type PaymentGateway } from './domain/ledger/payment-gateway.ts';
 
 export interface Services {
@@ -25,6 +28,10 @@ export interface Services {
   anchoring: AnchoringWorker;
   /** The bank or e-CNY side of deposits and withdrawals (a local stand-in by default). */
   paymentGateway: PaymentGateway;
+  /** Runs clearing cycles every CLEARING_INTERVAL_MS once started; `runOnce` runs one now. */
+  clearing: ClearingScheduler;
+  /** Runs queued encrypted queries on the HE worker pool (started on first use). */
+  encryptedQueries: EncryptedQueryRunner;
 }
 
 export interface BuiltServices {
@@ -77,6 +84,15 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
     closers.push(() => outbox.stop());
     const anchoring = new AnchoringWorker(database.db, log, outbox);
     closers.push(() => anchoring.stop());
+    const clearing = new ClearingScheduler(database.db, log, config.clearing);
+    closers.push(() => clearing.stop());
+    // The HE pool loads SEAL in a worker per core; it starts with the first query, not at boot.
+    let pool: Promise<HeWorkerPool> | undefined;
+    closers.push(async () => {
+      if (pool) await (await pool).close();
+    });
+    const encryptedQueries = new EncryptedQueryRunner(database.db, log, async (task) => (await (pool ??= HeWorkerPool.start())).run(task));
+    closers.push(() => encryptedQueries.stop());
 
     const services: Services = {
       config,
@@ -88,6 +104,8 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
       outbox,
       anchoring,
       paymentGateway: new LocalPaymentGateway(),
+      clearing,
+      encryptedQueries,
     };
     return { services, close };
   } catch (err) {

@@ -1,6 +1,7 @@
-// `npm run worker`: the anchoring worker without HTTP. It seals pending anchor records into
-// batches and drains the chain outbox, on the same database and chain as the server; run
-// as many as needed (they share the work through row locks and outbox leases).
+// `npm run worker`: the anchoring worker and the clearing scheduler without HTTP. It seals
+// pending anchor records into batches, drains the chain outbox and runs clearing cycles, on the
+// same database and chain as the server; run as many as needed (they share the work through row
+// locks, outbox leases and the clearing lock).
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { buildServices } from './services.ts';
@@ -25,7 +26,12 @@ async function main(): Promise<void> {
   const log = createLogger(config.log);
   const { services, close } = await buildServices(config, log);
   services.anchoring.start(config.outboxIntervalMs);
-  log.info({ intervalMs: config.outboxIntervalMs, database: services.database.location }, 'anchoring worker running');
+  services.clearing.start();
+  services.encryptedQueries.start(config.outboxIntervalMs);
+  log.info(
+    { intervalMs: config.outboxIntervalMs, clearingIntervalMs: config.clearing.intervalMs, database: services.database.location },
+    'anchoring worker and clearing scheduler running',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

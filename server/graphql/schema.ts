@@ -13,5 +13,6 @@ import './auctions.ts';
 import './subscriptions.ts';
 import './audit.ts';
 import './filing.ts';
+import './queries.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -11,11 +11,16 @@ export async function participantId(ex: TestExchange, token: string): Promise<st
 /** A listed dataset of the seeded provider whose rights are registered (income split given). */
 export async function listedDatasetWithRights(
   ex: TestExchange,
-  options: { overrides?: Record<string, unknown>; income?: { holderId: string; shareBps: number }[]; providerToken?: string } = {},
+  options: {
+    overrides?: Record<string, unknown>;
+    rows?: Record<string, string | null>[];
+    income?: { holderId: string; shareBps: number }[];
+    providerToken?: string;
+  } = {},
 ): Promise<{ datasetId: string; providerId: string }> {
   const provider = options.providerToken ?? ex.keyOf('provider');
   const providerId = await participantId(ex, provider);
-  const { input, csv } = datasetInput(options.overrides);
+  const { input, csv } = datasetInput(options.overrides, options.rows);
   const created = (await ex.gql(`mutation($input: DatasetInput!) { createDataset(input: $input) { ... on DatasetDraft { dataset { id } } ... on AppError { code message } } }`, { input }, provider)).data.createDataset;
   const datasetId = created.dataset.id;
   await ex.gql(`mutation($id: ID!, $csv: String!) { uploadDatasetRows(datasetId: $id, csv: $csv) { __typename } }`, { id: datasetId, csv }, provider);

@@ -57,6 +57,12 @@ export class AnchorRegistry {
     return root === ZERO_ROOT ? null : root;
   }
 
+  /** How many records the chain says the batch holds (0 when it holds no anchor for it). */
+  async recordCountOf(batchId: string): Promise<number> {
+    const count: bigint = await this.contract.getFunction('recordCountOf').staticCall(batchIdToBytes32(batchId));
+    return Number(count);
+  }
+
   /** When the batch was anchored, or null when it was not. */
   async anchoredAt(batchId: string): Promise<{ timestamp: Date; blockNumber: number } | null> {
     const [timestamp, blockNumber]: [bigint, bigint] = await this.contract.getFunction('anchoredAt').staticCall(batchIdToBytes32(batchId));

@@ -101,7 +101,8 @@ export function rowProblem(columns: Column[], row: Record<string, unknown>): str
         if (!(typeof v === 'number' ? Number.isSafeInteger(v) : typeof v === 'string' && /^-?\d{1,18}$/.test(v))) return `${c.name} is not an integer`;
         break;
       case 'decimal': {
-        const re = new RegExp(`^-?\\d{1,18}(\\.\\d{1,${c.scale ?? 0}})?$`);
+        const scale = c.scale ?? 0;
+        const re = scale > 0 ? new RegExp(`^-?\\d{1,18}(\\.\\d{1,${scale}})?$`) : /^-?\d{1,18}$/;
         if (!(typeof v === 'number' ? Number.isFinite(v) && re.test(String(v)) : typeof v === 'string' && re.test(v))) {
           return `${c.name} is not a decimal with at most ${c.scale} digits after the point`;
         }

@@ -1,0 +1,230 @@
+// The exchange through its web UI, as four people use it: a provider lists a dataset from a
+// CSV file, the operator approves it, a buyer funds its account, orders and gets a licence and
+// makes HE keys in its browser, and a regulator verifies the trade's records against the chain.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toCsv, TRAFFIC_COLUMNS, trafficRows } from '../factories/datasets.ts';
+import { startTestExchange, type TestExchange } from '../support/app.ts';
+import { ensureWebBuild, launchChromium } from '../support/web.ts';
+import { expectAccessible, roleContext, screenshot } from './support/browser.ts';
+
+const TITLE_EN = 'Shenzhen hourly traffic by district';
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+const ROWS = trafficRows(200, 3);
+
+describe('the web UI end to end', () => {
+  let ex: TestExchange;
+  let browser: Browser;
+  let provider: Page;
+  let operator: Page;
+  let buyer: Page;
+  let regulator: Page;
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    ex = await startTestExchange({ database: 'pglite' });
+    browser = await launchChromium();
+    provider = (await roleContext(browser, 'zh')).page;
+    operator = (await roleContext(browser)).page;
+    buyer = (await roleContext(browser)).page;
+    regulator = (await roleContext(browser)).page;
+  });
+
+  afterAll(async () => {
+    for (const page of [provider, operator, buyer, regulator]) {
+      if (page) expect((page as Page & { errors: string[] }).errors, 'uncaught page errors').toEqual([]);
+    }
+    await browser?.close();
+    await ex?.stop();
+  });
+
+  async function signIn(page: Page, role: 'provider' | 'operator' | 'buyer' | 'regulator') {
+    await page.goto(`${ex.url}/#/signin`);
+    await page.getByLabel('API key', { exact: true }).fill(ex.keyOf(role));
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  it('serves the catalog in Chinese first and switches to English, remembering the choice', async () => {
+    await provider.goto(ex.url);
+    await expect.poll(() => provider.getByRole('heading', { level: 1 }).textContent()).toBe('数据目录');
+    await expectAccessible(provider);
+    await screenshot(provider, 'catalog-zh');
+    await provider.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => provider.getByRole('heading', { level: 1 }).textContent()).toBe('Data catalog');
+    await provider.reload();
+    await expect.poll(() => provider.getByRole('heading', { level: 1 }).textContent()).toBe('Data catalog');
+    expect(await provider.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
+  it('lets a provider list a dataset from a CSV file: schema inferred, commitment computed in the browser', async () => {
+    await signIn(provider, 'provider');
+    await provider.getByRole('link', { name: 'New dataset' }).first().click();
+    await provider.getByLabel('CSV file').setInputFiles({ name: 'traffic.csv', mimeType: 'text/csv', buffer: Buffer.from(toCsv(TRAFFIC_COLUMNS, ROWS)) });
+    await provider.getByText('Read traffic.csv: 200 rows, 4 columns.').waitFor();
+    // The inferred schema: a category, two integers and a nullable one-decimal column.
+    expect(await provider.getByLabel('Type · district').inputValue()).toBe('CATEGORY');
+    expect(await provider.getByLabel('Type · hour').inputValue()).toBe('INTEGER');
+    expect(await provider.getByLabel('Type · avg_speed').inputValue()).toBe('DECIMAL');
+    expect(await provider.getByLabel('Nullable · avg_speed').isChecked()).toBe(true);
+    await provider.getByLabel('Unit · vehicles').fill('vehicles/h');
+
+    await provider.getByRole('button', { name: 'Compute commitment' }).click();
+    await provider.getByText('200 rows, commitment').waitFor();
+    expect(await provider.locator('progress').getAttribute('aria-valuetext')).toBe('100%');
+
+    await provider.getByLabel('Chinese title').fill('深圳分区小时交通流量');
+    await provider.getByLabel('English title').fill(TITLE_EN);
+    await provider.getByLabel('Chinese description').fill('按行政区和小时统计的道路车流量与平均车速。');
+    await provider.getByLabel('English description').fill('Hourly road traffic volume and average speed by district.');
+    await provider.getByLabel('Domain').selectOption('TRANSPORT');
+    await provider.getByLabel('Classification').selectOption('transport.traffic');
+    await provider.getByLabel('Keywords').fill('交通, traffic');
+    await screenshot(provider, 'provider-new-dataset');
+    await provider.getByRole('button', { name: 'Create draft and upload rows' }).click();
+    await provider.getByText('200 rows uploaded; they match the commitment.').waitFor();
+    await provider.getByRole('button', { name: 'Submit for review' }).click();
+    await provider.getByText('The automated checks passed').waitFor();
+    expect(await provider.locator('.checks li.fail').count()).toBe(0);
+    await expectAccessible(provider);
+  });
+
+  it('lets the operator review the queue with its checks and approve the listing', async () => {
+    await signIn(operator, 'operator');
+    await operator.getByRole('link', { name: 'Review queue' }).click();
+    await operator.getByRole('link', { name: TITLE_EN }).click();
+    await operator.getByRole('heading', { name: `Reviewing: ${TITLE_EN}` }).waitFor();
+    expect(await operator.locator('.checks li.pass').count()).toBe(6);
+    await expectAccessible(operator);
+    await screenshot(operator, 'operator-review-queue');
+    await operator.getByRole('button', { name: 'Approve listing' }).click();
+    await operator.getByText(`Approved “${TITLE_EN}”: Listed`).waitFor();
+  });
+
+  it('lets the provider register rights and set a price plan', async () => {
+    await provider.getByRole('link', { name: 'Manage this dataset (rights, prices)' }).click();
+    await provider.getByRole('button', { name: 'Register rights' }).click();
+    await provider.getByText('Initial', { exact: true }).waitFor();
+    await provider.getByLabel('Title', { exact: true }).fill('Annual licence');
+    await provider.getByLabel('Price (yuan)').fill('1200');
+    await provider.getByLabel('Urban planning').check();
+    await provider.getByRole('button', { name: 'Add plan' }).click();
+    await provider.getByRole('button', { name: 'Retire plan · Annual licence' }).waitFor();
+    await expectAccessible(provider);
+    await screenshot(provider, 'provider-manage-dataset');
+    await ex.built.services.anchoring.runOnce();
+  });
+
+  it('lets a buyer find the dataset, check its certificate on chain, fund its account and order', async () => {
+    await signIn(buyer, 'buyer');
+    await buyer.getByRole('link', { name: 'Catalog' }).click();
+    await buyer.getByLabel('Search datasets').fill('traffic district');
+    await buyer.getByRole('button', { name: 'Search', exact: true }).click();
+    await buyer.getByLabel('Transport').check();
+    await buyer.getByRole('link', { name: TITLE_EN }).click();
+    await buyer.getByRole('heading', { level: 1, name: TITLE_EN }).waitFor();
+    await buyer.getByRole('button', { name: /^Verify in this browser/ }).click();
+    await buyer.getByText('Verified: the record matches the batch root on chain.').waitFor();
+    await expectAccessible(buyer);
+    await screenshot(buyer, 'buyer-dataset');
+
+    await buyer.getByRole('link', { name: 'Sign out' }).count(); // the header is there
+    await buyer.goto(`${ex.url}/#/account`);
+    await buyer.getByLabel('Amount (yuan)').fill('5000');
+    await buyer.getByRole('button', { name: 'Deposit' }).click();
+    await buyer.getByText('Funds moved.').waitFor();
+    await screenshot(buyer, 'buyer-account');
+    await buyer.goBack();
+    await buyer.getByRole('heading', { level: 1, name: TITLE_EN }).waitFor();
+    await buyer.getByRole('button', { name: 'Order · Annual licence' }).click();
+    await buyer.getByText('Order placed.').waitFor();
+    await buyer.getByRole('link', { name: 'My orders' }).first().click();
+    await buyer.getByRole('cell', { name: 'Pending' }).waitFor();
+    await screenshot(buyer, 'buyer-orders');
+  });
+
+  it('lets the provider accept the order; the buyer holds an active licence and makes HE keys in its browser', async () => {
+    await provider.getByRole('link', { name: 'Orders & income' }).click();
+    await provider.getByRole('button', { name: /^Accept/ }).click();
+    await provider.getByRole('table', { name: 'Trades' }).getByRole('cell', { name: '¥1,200.00' }).waitFor();
+    expect(await provider.getByRole('button', { name: /^Accept/ }).count()).toBe(0);
+    await expectAccessible(provider);
+    await screenshot(provider, 'provider-sales');
+
+    await buyer.getByRole('link', { name: 'Licences' }).click();
+    await buyer.getByRole('cell', { name: 'Active' }).waitFor();
+    await screenshot(buyer, 'buyer-licences');
+    // A delivery licence: the rows come down as the provider uploaded them.
+    const [download] = await Promise.all([buyer.waitForEvent('download'), buyer.getByRole('button', { name: 'Download the data (CSV)' }).click()]);
+    const delivered = await streamText(await download.createReadStream());
+    expect(delivered.trim().split('\n')).toHaveLength(1 + ROWS.length);
+    await buyer.getByRole('link', { name: 'Encrypted query' }).last().click();
+    await buyer.getByRole('button', { name: 'Generate keys (BFV)' }).click();
+    await buyer.getByRole('radio', { name: /^Use / }).waitFor({ timeout: 120_000 });
+    await buyer.getByLabel('福田').check();
+    await buyer.getByLabel('南山').check();
+    await buyer.getByRole('button', { name: 'Encrypt the query here' }).click();
+    await buyer.getByText(/^Encrypted: 2 of 6 groups selected/).waitFor({ timeout: 120_000 });
+    await expectAccessible(buyer);
+    await screenshot(buyer, 'buyer-encrypted-query');
+  });
+
+  it('lets the operator run a clearing cycle; the provider sees its settlement and checks its proof', async () => {
+    await operator.getByRole('navigation').getByRole('link', { name: 'Clearing' }).click();
+    await operator.getByRole('button', { name: 'Run a clearing cycle' }).click();
+    await operator.getByText('Cycle 1 cleared and settled.').waitFor();
+    await ex.built.services.anchoring.runOnce();
+    await operator.reload();
+    await operator.getByRole('cell', { name: 'Settled' }).waitFor();
+    await expectAccessible(operator);
+    await screenshot(operator, 'operator-clearing');
+
+    await provider.reload();
+    await provider.getByRole('button', { name: 'Show proof #1' }).click();
+    await provider.getByRole('button', { name: /^Verify in this browser \(cycle 1 settlement\)/ }).click();
+    await provider.getByText('Verified: the record matches the batch root on chain.').waitFor();
+    await screenshot(provider, 'provider-settlements');
+  });
+
+  it('lets a regulator see the filing statistics and verify the trade against the chain', async () => {
+    await ex.built.services.anchoring.runOnce();
+    await signIn(regulator, 'regulator');
+    await regulator.getByRole('link', { name: 'Dashboard' }).click();
+    await regulator.locator('.stat').first().getByText('1', { exact: true }).waitFor();
+    await regulator.locator('.chart canvas').first().waitFor();
+    await expectAccessible(regulator);
+    await screenshot(regulator, 'regulator-dashboard');
+    await regulator.getByRole('navigation').getByRole('link', { name: 'Record verifier' }).click();
+    await regulator.getByRole('link', { name: /^Verify · / }).first().click();
+    await regulator.getByText(/^All \d+ anchored records verify\.$/).waitFor();
+    await expectAccessible(regulator);
+    await screenshot(regulator, 'regulator-verifier');
+  });
+
+  it('lets a regulator search the audit log and check its hash chain', async () => {
+    await regulator.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
+    await regulator.getByRole('table', { name: 'Audit entries, newest first' }).waitFor();
+    await regulator.getByRole('button', { name: 'Check the hash chain' }).click();
+    await regulator.getByText(/^The hash chain is intact: \d+ entries recomputed\.$/).waitFor();
+    await regulator.getByLabel('Action', { exact: true }).fill('data.delivered');
+    await regulator.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => regulator.getByRole('table', { name: 'Audit entries, newest first' }).locator('tbody tr').count()).toBe(1);
+    await expectAccessible(regulator);
+    await screenshot(regulator, 'regulator-audit-log');
+  });
+
+  it('fits a phone screen', async () => {
+    const { context, page } = await roleContext(browser, 'zh', { width: 390, height: 844 });
+    await page.goto(ex.url);
+    await page.getByRole('link', { name: '深圳分区小时交通流量' }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'catalog-phone');
+    await context.close();
+  });
+});

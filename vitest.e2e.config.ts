@@ -1,0 +1,19 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+
+// End-to-end tests: the exchange in process, the built web UI, headless Chromium. One file at a
+// time in one fork: each starts its own exchange and browser on two shared cores.
+export default defineConfig({
+  resolve: { alias: { graphql: require.resolve('graphql') } },
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
