@@ -22,7 +22,7 @@ export const PRICE_PLAN = `{ id kind title price ${MONEY} periodDays queryQuota 
   terms { purposes termDays territories access onwardTransfer epsilon } }`;
 
 export const DATASET = `{ id status createdAt listedAt dcatUrl provider ${PARTICIPANT_REF}
-  currentVersion { ${VERSION_SUMMARY} industry commitment uploadedRowCount rowsMatchCommitment createdAt sampleRows
+  currentVersion { ${VERSION_SUMMARY} industry commitment uploadedRowCount rowsMatchCommitment minGroupSize createdAt sampleRows
     columns { name type unit nullable sensitivity scale categories description } }
   versions { id version commitment createdAt }
   listingHistory { id action fromStatus toStatus reason createdAt actor { id name } checks { rule passed detail description } anchor ${ANCHOR_PROOF} }
@@ -40,6 +40,12 @@ export const TRADE = `{ id amount ${MONEY} planKind domain classification grade 
 
 export const LICENCE = `{ id status statusReason purpose territories access onwardTransfer validFrom validUntil
   queryQuota queriesUsed queriesRemaining perQueryPrice ${MONEY} epsilonBudget epsilonRemaining dataset ${DATASET_REF} }`;
+
+export const HE_KEY_SET = '{ keyId scheme bytes createdAt }';
+
+export const ENCRYPTED_QUERY_SUMMARY = `{ id kind status keyId params resultMeta errorCode errorMessage createdAt finishedAt }`;
+
+export const ENCRYPTED_QUERY = `{ id kind status keyId params result resultMeta errorCode errorMessage createdAt finishedAt licence ${LICENCE} }`;
 
 export const BALANCE = `{ available ${MONEY} escrow ${MONEY} }`;
 

@@ -1,5 +1,6 @@
 // The API's enums and the object shapes the typed operations select, mirroring schema.graphql.
 // Scalars arrive as JSON: BigInt and DateTime are strings.
+import type { HeQueryResult } from '../he/query-result.ts';
 
 export type Role = 'ARBITER' | 'BUYER' | 'OPERATOR' | 'PROVIDER' | 'REGULATOR';
 export type Scope = Role | 'READ';
@@ -189,6 +190,8 @@ export interface DatasetVersion extends VersionSummary {
   commitment: string;
   uploadedRowCount: number | null;
   rowsMatchCommitment: boolean;
+  /** k: an encrypted query never reveals a group of fewer rows; smaller groups count as empty. */
+  minGroupSize: number;
   createdAt: string;
 }
 
@@ -354,4 +357,38 @@ export interface Licence {
 export interface Balance {
   available: Money;
   escrow: Money;
+}
+
+export type EncryptedQueryKind = 'GROUP_AGGREGATE' | 'ID_SET_MATCH' | 'LINEAR_SCORE';
+export type EncryptedQueryStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+
+/** The public half of a buyer's HE key set, as the exchange holds it. */
+export interface HeKeySet {
+  keyId: string;
+  scheme: string;
+  /** Size of the stored public bundle. */
+  bytes: number;
+  createdAt: string;
+}
+
+export interface EncryptedQuerySummary {
+  id: string;
+  kind: EncryptedQueryKind;
+  status: EncryptedQueryStatus;
+  keyId: string;
+  /** The public column names, e.g. { groupColumn, valueColumn }. */
+  params: Record<string, unknown>;
+  /** Suppressed groups, noise disclosure, evaluation time (public to both sides). */
+  resultMeta: { suppressedGroups?: number | null; noise?: unknown; evaluationMs?: number } | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface EncryptedQuery extends EncryptedQuerySummary {
+  /** The encrypted answer (sdk/he/query-result.ts HeQueryResult); only the buyer's secret key opens it. */
+  result: HeQueryResult | null;
+  /** The licence it ran under, with its quota and privacy budget as they are now. */
+  licence: Licence | null;
 }

@@ -3,7 +3,7 @@ import { getRecordProof } from '../domain/anchoring/get-record-proof.ts';
 import { createDataset } from '../domain/catalog/create-dataset.ts';
 import type { Column } from '../domain/catalog/dataset-input.ts';
 import { COLUMN_TYPES, SENSITIVITIES } from '../domain/catalog/dataset-input.ts';
-import { getDataset, getDatasetsByIds, listingHistory, listVersions, searchCatalog, type FacetCount } from '../domain/catalog/find-datasets.ts';
+import { getDataset, getDatasetsByIds, listingHistory, listVersions, PRICE_BAND_NAMES, searchCatalog, type FacetCount } from '../domain/catalog/find-datasets.ts';
 import { LISTING_RULES, type CheckResult } from '../domain/catalog/listing-checks.ts';
 import { LISTING_DECISION_KIND, type DatasetRow, type DatasetVersionRow } from '../domain/catalog/listing-transition.ts';
 import { reviewListing } from '../domain/catalog/review-listing.ts';
@@ -129,8 +129,14 @@ const FacetCountRef = builder.objectRef<FacetCount>('FacetCount').implement({
   fields: (t) => ({ value: t.exposeString('value'), count: t.exposeInt('count') }),
 });
 
-const CatalogFacetsRef = builder.objectRef<{ domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[] }>('CatalogFacets').implement({
+const PriceBandEnum = builder.enumType('PriceBand', {
+  description: "Bands of a dataset's cheapest active price plan, in yuan",
+  values: Object.fromEntries(PRICE_BAND_NAMES.map((b) => [b.toUpperCase().replace(/^(\d)/, 'FROM_$1'), { value: b }])) as Record<string, { value: (typeof PRICE_BAND_NAMES)[number] }>,
+});
+
+const CatalogFacetsRef = builder.objectRef<{ domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[]; price: FacetCount[] }>('CatalogFacets').implement({
   fields: (t) => ({
+    price: t.field({ type: [FacetCountRef], description: 'Counts per price band (unpriced, free, under_1k, 1k_10k, 10k_100k, over_100k)', resolve: (f) => f.price }),
     domain: t.field({ type: [FacetCountRef], resolve: (f) => f.domain }),
     grade: t.field({ type: [FacetCountRef], resolve: (f) => f.grade }),
     jurisdiction: t.field({ type: [FacetCountRef], resolve: (f) => f.jurisdiction }),
@@ -155,6 +161,7 @@ builder.queryFields((t) => ({
         grades: t.arg({ type: [GradeEnum] }),
         jurisdictions: t.arg.stringList(),
         statuses: t.arg({ type: [DatasetStatusEnum] }),
+        priceBands: t.arg({ type: [PriceBandEnum] }),
         scope: t.arg({ type: CatalogScopeEnum }),
         sort: t.arg({ type: CatalogSortEnum }),
       },
@@ -168,6 +175,7 @@ builder.queryFields((t) => ({
             grades: args.grades ?? undefined,
             jurisdictions: args.jurisdictions ?? undefined,
             statuses: args.statuses ?? undefined,
+            priceBands: args.priceBands ?? undefined,
             scope: args.scope ?? undefined,
             sort: args.sort ?? undefined,
             first: args.first ?? 20,
@@ -190,7 +198,7 @@ builder.queryFields((t) => ({
     {
       fields: (c) => ({
         totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
-        facets: c.field({ type: CatalogFacetsRef, resolve: (conn) => (conn as unknown as { facets: { domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[] } }).facets }),
+        facets: c.field({ type: CatalogFacetsRef, resolve: (conn) => (conn as unknown as { facets: { domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[]; price: FacetCount[] } }).facets }),
       }),
     },
   ),

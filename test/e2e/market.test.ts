@@ -1,6 +1,7 @@
 // The exchange through its web UI, as four people use it: a provider lists a dataset from a
 // CSV file, the operator approves it, a buyer funds its account, orders and gets a licence and
-// makes HE keys in its browser, and a regulator verifies the trade's records against the chain.
+// makes HE keys in its browser and runs an encrypted query whose decrypted answer matches the
+// plaintext one, and a regulator verifies the trade's records against the chain.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCsv, TRAFFIC_COLUMNS, trafficRows } from '../factories/datasets.ts';
@@ -166,12 +167,79 @@ describe('the web UI end to end', () => {
     await buyer.getByRole('link', { name: 'Encrypted query' }).last().click();
     await buyer.getByRole('button', { name: 'Generate keys (BFV)' }).click();
     await buyer.getByRole('radio', { name: /^Use / }).waitFor({ timeout: 120_000 });
-    await buyer.getByLabel('福田').check();
-    await buyer.getByLabel('南山').check();
-    await buyer.getByRole('button', { name: 'Encrypt the query here' }).click();
-    await buyer.getByText(/^Encrypted: 2 of 6 groups selected/).waitFor({ timeout: 120_000 });
+  });
+
+  it('lets the buyer run an encrypted group aggregate in its browser: the decrypted answer is the plaintext one, and no request carries the secret key', async () => {
+    // Every request body the page sends from here on: the key upload, the query, the polls.
+    const sent: { url: string; body: string | null }[] = [];
+    buyer.on('request', (r) => sent.push({ url: r.url(), body: r.postData() }));
+    const selected = ['福田', '南山'];
+    expect(await buyer.getByLabel('Group by').inputValue()).toBe('district');
+    await buyer.getByLabel('Sum of').selectOption('vehicles');
+    for (const district of selected) await buyer.getByLabel(district).check();
+    await buyer.getByRole('button', { name: 'Encrypt and send the query' }).click();
+    // The runner works on a timer only in `npm start`; here the test runs it once the query is queued.
+    await buyer.getByText('Waiting for the exchange’s encrypted answer…').waitFor({ timeout: 180_000 });
+    await expect.poll(() => ex.built.services.encryptedQueries.runOnce(), { timeout: 60_000 }).toBeGreaterThan(0);
+    const count = buyer.locator('[data-answer="count"]');
+    await count.waitFor({ timeout: 60_000 });
+
+    // The plaintext answer from the rows the provider uploaded: groups under k rows count as empty.
+    const lic = await ex.gql(
+      `{ licences(side: BUYER, first: 1) { ... on QueryLicencesConnection { edges { node { queryQuota queriesRemaining epsilonBudget dataset { currentVersion { minGroupSize } } } } } } }`,
+      {},
+      ex.keyOf('buyer'),
+    );
+    const licence = lic.data.licences.edges[0].node;
+    const k: number = licence.dataset.currentVersion.minGroupSize;
+    const sizes = new Map<string, number>();
+    for (const r of ROWS) sizes.set(r.district!, (sizes.get(r.district!) ?? 0) + 1);
+    const counted = ROWS.filter((r) => selected.includes(r.district!) && sizes.get(r.district!)! >= k);
+    const expected = { count: String(counted.length), sum: String(counted.reduce((s, r) => s + Number(r.vehicles), 0)), suppressed: String([...sizes.values()].filter((n) => n < k).length) };
+    expect(counted.length).toBeGreaterThan(0);
+    const shown = async (field: string) => buyer.locator(`[data-answer="${field}"]`).getAttribute('data-value');
+    expect({ count: await shown('count'), sum: await shown('sum'), suppressed: await shown('suppressed') }).toEqual(expected);
+    // What people read is the same figure, formatted.
+    expect((await count.textContent())!.replace(/\D/g, '')).toBe(expected.count);
+    expect(await buyer.locator('[data-answer="sum"]').textContent()).toMatch(/ vehicles\/h$/);
+    expect((await buyer.locator('[data-answer="sum"]').textContent())!.replace(/\D/g, '')).toBe(expected.sum);
+    // The licence as it is after the query: its quota and privacy budget.
+    expect(await buyer.locator('[data-answer="queries-left"]').textContent()).toBe(licence.queryQuota === null ? 'unlimited' : `${licence.queriesRemaining} / ${licence.queryQuota}`);
+    expect(await buyer.locator('[data-answer="budget-left"]').textContent()).toMatch(licence.epsilonBudget === null ? /^none set$/ : /^ε /);
+    await buyer.getByRole('table', { name: 'My recent encrypted queries' }).getByText('Done', { exact: true }).waitFor();
     await expectAccessible(buyer);
     await screenshot(buyer, 'buyer-encrypted-query');
+
+    // The secret key, from this browser's IndexedDB: it is in the page's key store and nowhere else.
+    const secretKey = await buyer.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('exchange-he');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('keySets').objectStore('keySets').getAll();
+            get.onsuccess = () => {
+              open.result.close();
+              resolve(JSON.parse((get.result as { exported: string }[])[0]!.exported).keySet.secretKey);
+            };
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    expect(secretKey.length).toBeGreaterThan(1000);
+    const posts = sent.filter((r) => r.url.endsWith('/graphql'));
+    const upload = posts.find((r) => r.body?.includes('uploadHeKeySet'));
+    const submit = posts.find((r) => r.body?.includes('submitEncryptedQuery'));
+    // The recorder saw the big bodies whole: the public keys (megabytes) and the ciphertext.
+    expect(upload?.body && JSON.parse(upload.body).variables.b.length).toBeGreaterThan(100_000);
+    expect(submit?.body && JSON.parse(submit.body).variables.query.selection.length).toBeGreaterThan(10_000);
+    for (const r of sent) {
+      if (!r.body) continue;
+      expect(r.body.includes(secretKey), `${r.url} carries the secret key`).toBe(false);
+      // Not even a fragment of it.
+      expect(r.body.includes(secretKey.slice(100, 164)), `${r.url} carries part of the secret key`).toBe(false);
+    }
+    expect(posts.every((r) => r.body !== null)).toBe(true);
   });
 
   it('lets the operator run a clearing cycle; the provider sees its settlement and checks its proof', async () => {

@@ -223,6 +223,20 @@ describe.each(await databaseTargets())('catalog, listing review and rights on %s
     expect(seen.length).toBe(all.totalCount);
     expect(new Set(seen).size).toBe(seen.length);
 
+    // Price bands come from each dataset's cheapest active plan.
+    const priceFacet = await ex.gql(`{ catalog(first: 1) { ... on QueryCatalogConnection { facets { price { value count } } } } }`, {}, ex.keyOf('buyer'));
+    const bands = Object.fromEntries(priceFacet.data.catalog.facets.price.map((f: any) => [f.value, f.count]));
+    expect(bands.unpriced).toBe(all.totalCount);
+    const planned = await ex.gql(
+      `mutation($input: PricePlanInput!) { createPricePlan(input: $input) { __typename } }`,
+      { input: { datasetId: e, kind: 'FIXED', title: '年度许可', priceFen: '250000', terms: { purposes: ['URBAN_PLANNING'], termDays: 30, territories: ['CN'], access: 'DELIVERY' } } },
+      provider,
+    );
+    expect(planned.data.createPricePlan.__typename).toBe('PricePlan');
+    const inBand = await search(`priceBands: [FROM_1K_10K], first: 10`);
+    expect(inBand.edges.map((x: any) => x.node.id)).toEqual([e]);
+    expect((await search(`priceBands: [UNPRICED], first: 100`)).totalCount).toBe(all.totalCount - 1);
+
     expect(await search(`after: "garbage"`)).toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
     expect(await search(`scope: ALL`)).toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -318,11 +332,11 @@ describe.each(await databaseTargets())('catalog, listing review and rights on %s
     const small = await count(5);
     const big = await count(50);
     expect(big.rows).toBe(50);
-    // Key lookup, page, three facets, count, versions, certificates, holdings, and one or two
+    // Key lookup, page, four facets, count, versions, certificates, holdings, and one or two
     // batches of participants (providers, then holders the loader has not seen yet): at most
-    // eleven statements whether the page has 5 rows or 50.
-    expect(small.queries).toBeLessThanOrEqual(11);
-    expect(big.queries).toBeLessThanOrEqual(11);
+    // twelve statements whether the page has 5 rows or 50.
+    expect(small.queries).toBeLessThanOrEqual(12);
+    expect(big.queries).toBeLessThanOrEqual(12);
   });
 });
 

@@ -49,12 +49,36 @@ export async function listingHistory({ db, actor, datasetId }: { db: DbHandle; a
   return db.select().from(listingEvents).where(eq(listingEvents.datasetId, datasetId)).orderBy(asc(listingEvents.createdAt), asc(listingEvents.id));
 }
 
+/** Price bands in fen of a dataset's cheapest active plan; `unpriced` has no active plan yet. */
+export const PRICE_BANDS = {
+  unpriced: null,
+  free: [0n, 0n],
+  under_1k: [1n, 99_999n],
+  '1k_10k': [100_000n, 999_999n],
+  '10k_100k': [1_000_000n, 9_999_999n],
+  over_100k: [10_000_000n, null],
+} as const;
+export const PRICE_BAND_NAMES = Object.keys(PRICE_BANDS) as [keyof typeof PRICE_BANDS, ...(keyof typeof PRICE_BANDS)[]];
+
+/** The cheapest active plan's price of the dataset, null without one. */
+const minPrice = sql`(select min(pp.price_fen) from price_plans pp where pp.dataset_id = ${datasets.id} and pp.status = 'active')`;
+
+const priceBand = sql`case
+  when ${minPrice} is null then 'unpriced'
+  when ${minPrice} = 0 then 'free'
+  when ${minPrice} < 100000 then 'under_1k'
+  when ${minPrice} < 1000000 then '1k_10k'
+  when ${minPrice} < 10000000 then '10k_100k'
+  else 'over_100k' end`;
+
 const SearchInput = z.object({
   text: z.string().max(200).optional(),
   domains: z.array(z.enum(DOMAIN_NAMES as [string, ...string[]])).max(20).optional(),
   grades: z.array(z.enum(GRADES)).max(4).optional(),
   jurisdictions: z.array(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/)).max(50).optional(),
   statuses: z.array(z.enum(['draft', 'in_review', 'listed', 'suspended', 'delisted'])).max(5).optional(),
+  /** Price bands of the cheapest active plan (see PRICE_BANDS). */
+  priceBands: z.array(z.enum(PRICE_BAND_NAMES)).max(PRICE_BAND_NAMES.length).optional(),
   /** market: listed datasets (anyone); mine: the caller's own in any status; all: operator and regulator. */
   scope: z.enum(['market', 'mine', 'all']).default('market'),
   sort: z.enum(['relevance', 'newest', 'title']).optional(),
@@ -72,7 +96,7 @@ export interface CatalogPage {
   datasets: { dataset: DatasetRow; cursor: string }[];
   totalCount: number;
   hasNextPage: boolean;
-  facets: { domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[] };
+  facets: { domain: FacetCount[]; grade: FacetCount[]; jurisdiction: FacetCount[]; price: FacetCount[] };
 }
 
 type Cursor = [string | number, string];
@@ -99,6 +123,7 @@ export async function searchCatalog({ db, actor, input }: { db: DbHandle; actor:
     domain: q.domains?.length ? inArray(datasetVersions.domain, q.domains) : undefined,
     grade: q.grades?.length ? inArray(datasetVersions.grade, q.grades) : undefined,
     jurisdiction: q.jurisdictions?.length ? inArray(participants.jurisdiction, q.jurisdictions) : undefined,
+    price: q.priceBands?.length ? sql`${priceBand} in ${q.priceBands}` : undefined,
   };
   const base = (except?: keyof typeof facetWhere) =>
     and(...scopeWhere, ...textWhere, ...Object.entries(facetWhere).filter(([k, v]) => k !== except && v).map(([, v]) => v!));
@@ -139,7 +164,7 @@ export async function searchCatalog({ db, actor, input }: { db: DbHandle; actor:
       .orderBy(sql`2 desc`, sql`1 asc`);
     return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
   };
-  const [[total], domain, grade, jurisdiction] = await Promise.all([
+  const [[total], domain, grade, jurisdiction, price] = await Promise.all([
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(datasets)
@@ -149,13 +174,14 @@ export async function searchCatalog({ db, actor, input }: { db: DbHandle; actor:
     facet('domain', datasetVersions.domain),
     facet('grade', sql`${datasetVersions.grade}`),
     facet('jurisdiction', sql`${participants.jurisdiction}`),
+    facet('price', priceBand),
   ]);
   const page = pageRows.slice(0, q.first);
   return {
     datasets: page.map((r) => ({ dataset: r.dataset, cursor: encodeCursor([r.sortKey, r.dataset.id]) })),
     totalCount: Number(total?.n ?? 0),
     hasNextPage: pageRows.length > q.first,
-    facets: { domain, grade, jurisdiction },
+    facets: { domain, grade, jurisdiction, price },
   };
 }
 

@@ -1,6 +1,7 @@
 // The buyer's HE in a worker: SEAL (wasm) loads here, keys are generated and opened here, and
 // queries are encrypted and answers decrypted here, so the page stays responsive and the secret
 // key is only ever in this worker's memory and the browser's IndexedDB.
+import { HeClientError } from '../../../sdk/he/errors.ts';
 import { exportKeySet, generateKeySet, importKeySet, type KeySet } from '../../../sdk/he/key-set.ts';
 import { decryptGroupAggregate, encryptGroupSelection } from '../../../sdk/he/private-aggregate.ts';
 import type { GroupAggregateResult } from '../../../sdk/he/query-result.ts';
@@ -63,6 +64,12 @@ addEventListener('message', (e: MessageEvent<{ id: number; request: HeRequest }>
   const { id, request } = e.data;
   handle(request).then(
     (result) => postMessage({ id, ok: true, result }),
-    (error: unknown) => postMessage({ id, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    (error: unknown) =>
+      postMessage({
+        id,
+        ok: false,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        code: error instanceof HeClientError ? error.code : null,
+      }),
   );
 });
