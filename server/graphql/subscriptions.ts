@@ -1,10 +1,12 @@
 // Live status over Server-Sent Events (graphql-yoga serves subscriptions as SSE). Each stream
 // watches the database row it is about, so a change made by any process — a worker, the
 // clearing scheduler, another server — reaches the subscriber; it ends at a final state.
-import { getOrder } from '../domain/trading/find-trading.ts';
-import type { OrderRow } from '../domain/trading/accept-order.ts';
+import { listSettlementRecords } from '../domain/clearing/find-clearing.ts';
+import type { OrderRow, TradeRow } from '../domain/trading/accept-order.ts';
+import { getOrder, getTrade } from '../domain/trading/find-trading.ts';
 import { builder } from './builder.ts';
-import { OrderRef } from './trading.ts';
+import { SettlementRecordRef } from './clearing.ts';
+import { OrderRef, TradeRef } from './trading.ts';
 
 const POLL_MS = 250;
 /** A stream that outlives this stops; the client re-subscribes if it still cares. */
@@ -48,5 +50,31 @@ builder.subscriptionFields((t) => ({
         (o) => o.status !== 'pending',
       ),
     resolve: (order) => order,
+  }),
+  tradeStatus: t.field({
+    type: TradeRef,
+    description: 'The trade now and once a clearing cycle has cleared it',
+    authScopes: { authenticated: true },
+    args: { tradeId: t.arg.globalID({ required: true, for: TradeRef }) },
+    subscribe: (_r, args, ctx) =>
+      watch<TradeRow>(
+        () => getTrade({ db: ctx.services.db, actor: ctx.viewer, id: args.tradeId.id }),
+        (x) => x.cycleId ?? 'uncleared',
+        (x) => x.cycleId !== null,
+      ),
+    resolve: (trade) => trade,
+  }),
+  mySettlements: t.field({
+    type: SettlementRecordRef,
+    nullable: true,
+    description: 'Your newest settlement record now (null before any), and each new one as clearing cycles settle',
+    authScopes: { authenticated: true },
+    subscribe: (_r, _a, ctx) =>
+      watch(
+        async () => (await listSettlementRecords({ db: ctx.services.db, actor: ctx.viewer, scope: 'mine', first: 1 }))[0] ?? null,
+        (record) => record?.id ?? 'none',
+        () => false,
+      ),
+    resolve: (record) => record,
   }),
 }));

@@ -115,6 +115,55 @@ describe.each(await databaseTargets())('orders, escrow, trades and licences on %
     expect(statuses).toEqual(['PENDING', 'ACCEPTED']);
   });
 
+  it('streams a trade until it is cleared, and the provider its new settlement record', async () => {
+    const plan = await pricePlan(ex, datasetId, { priceFen: '900', autoAccept: true });
+    await deposit(ex, buyer, 900n);
+    await placeOrder(ex, buyer, plan);
+    const trade = (await ex.gql(`{ trades(side: BUYER, first: 1) { ... on QueryTradesConnection { edges { node { id cleared } } } } }`, {}, buyer)).data.trades.edges[0].node;
+    expect(trade.cleared).toBe(false);
+    const events = async (token: string, query: string, variables: Record<string, unknown>, count: number, during: () => Promise<unknown>) => {
+      const res = await fetch(`${ex.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const reader = res.body!.getReader();
+      const seen: unknown[] = [];
+      let buffer = '';
+      let triggered = false;
+      while (seen.length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += new TextDecoder().decode(value);
+        const parts = buffer.split('\n\n');
+        buffer = parts.pop()!;
+        for (const part of parts) {
+          const data = /^data: (.+)$/m.exec(part);
+          if (data) seen.push(JSON.parse(data[1]!).data);
+        }
+        if (seen.length >= 1 && !triggered) {
+          triggered = true;
+          await during();
+        }
+      }
+      await reader.cancel();
+      return seen;
+    };
+    const tradeEvents = await events(buyer, `subscription($id: ID!) { tradeStatus(tradeId: $id) { ... on Trade { cleared } } }`, { id: trade.id }, 2, () =>
+      ex.built.services.clearing.runOnce(),
+    );
+    expect(tradeEvents).toEqual([{ tradeStatus: { cleared: false } }, { tradeStatus: { cleared: true } }]);
+
+    await placeOrder(ex, buyer, plan, 'URBAN_PLANNING', 'second-trade-for-settlement');
+    const provider = ex.keyOf('provider');
+    const settlementEvents = await events(provider, `subscription { mySettlements { ... on SettlementRecord { id } } }`, {}, 2, () =>
+      deposit(ex, buyer, 900n).then(() => ex.built.services.clearing.runOnce()),
+    );
+    const [before, after] = settlementEvents as { mySettlements: { id: string } | null }[];
+    expect(after!.mySettlements?.id).toBeTruthy();
+    expect(after!.mySettlements?.id).not.toBe(before!.mySettlements?.id);
+  });
+
   it('accepts at once on an auto-accept plan', async () => {
     const plan = await pricePlan(ex, datasetId, { priceFen: '500', autoAccept: true });
     await deposit(ex, buyer, 500n);
