@@ -5,6 +5,7 @@ import { benchCatalog } from './catalog.ts';
 import { benchClearing } from './clearing.ts';
 import { benchHeAggregate } from './he-aggregate.ts';
 import { benchHeQueries } from './he-queries.ts';
+import { benchOrders } from './orders.ts';
 import { benchStart } from './start.ts';
 import { benchWeb } from './web.ts';
 
@@ -14,6 +15,7 @@ figures.push(...(await benchHeAggregate()));
 figures.push(...(await benchHeQueries()));
 figures.push(...(await benchCatalog()));
 figures.push(...(await benchAnchoring()));
+figures.push(...(await benchOrders()));
 figures.push(...(await benchClearing()));
 figures.push(...(await benchWeb()));
 printReport(figures);
