@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, a table, and last the one JSON line of figures.
 import { printReport, type Figure } from './report.ts';
 import { benchAnchoring } from './anchoring.ts';
+import { benchAudit } from './audit.ts';
 import { benchCatalog } from './catalog.ts';
 import { benchClearing } from './clearing.ts';
 import { benchHeAggregate } from './he-aggregate.ts';
@@ -17,5 +18,6 @@ figures.push(...(await benchCatalog()));
 figures.push(...(await benchAnchoring()));
 figures.push(...(await benchOrders()));
 figures.push(...(await benchClearing()));
+figures.push(...(await benchAudit()));
 figures.push(...(await benchWeb()));
 printReport(figures);

@@ -25,6 +25,15 @@ export interface RegisterParticipantPayload {
   roles: ChainRole[];
 }
 
+/** Outbox payload of 'registry.suspend' and 'registry.reinstate': whose admission to pause or restore. */
+export interface ParticipantStatusPayload {
+  participantId: string;
+  account: string;
+}
+
+export const REGISTRY_SUSPEND = 'registry.suspend';
+export const REGISTRY_REINSTATE = 'registry.reinstate';
+
 export class ParticipantRegistry {
   readonly contract: Contract;
 
@@ -50,6 +59,30 @@ export class ParticipantRegistry {
     return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
   }
 
+  /**
+   * Marks a registered participant inactive (a supervisory suspension); nothing is sent when
+   * the chain already has it inactive. A participant whose admission has not reached the chain
+   * yet throws, so the outbox retries after the admission is delivered.
+   */
+  async suspend(p: ParticipantStatusPayload): Promise<{ txHash: string; blockNumber: number } | null> {
+    return this.setActive(p, false);
+  }
+
+  /** Marks a suspended participant active again; idempotent like `suspend`. */
+  async reinstate(p: ParticipantStatusPayload): Promise<{ txHash: string; blockNumber: number } | null> {
+    return this.setActive(p, true);
+  }
+
+  private async setActive(p: ParticipantStatusPayload, active: boolean): Promise<{ txHash: string; blockNumber: number } | null> {
+    const current = await this.participantOf(p.account);
+    if (current.verifiedAt === 0n) throw new Error(`participant ${p.participantId} is not registered on chain yet`);
+    if (current.active === active) return null;
+    const fn = active ? 'reinstateParticipant' : 'suspendParticipant';
+    const data = this.contract.interface.encodeFunctionData(fn, [p.account]);
+    const receipt = await this.client.send({ to: this.address, data }, `${active ? REGISTRY_REINSTATE : REGISTRY_SUSPEND} ${p.participantId}`, this.abi);
+    return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+  }
+
   async participantOf(account: string): Promise<{ participantId: string; profileHash: string; verifiedAt: bigint; active: boolean }> {
     const r = await this.contract.getFunction('participantOf').staticCall(account);
     return { participantId: r[0], profileHash: r[1], verifiedAt: r[2], active: r[3] };
@@ -71,6 +104,8 @@ export class ParticipantRegistry {
   outboxHandlers(): Record<string, OutboxHandler> {
     return {
       'registry.register': async (payload) => this.register(payload as RegisterParticipantPayload),
+      [REGISTRY_SUSPEND]: async (payload) => this.suspend(payload as ParticipantStatusPayload),
+      [REGISTRY_REINSTATE]: async (payload) => this.reinstate(payload as ParticipantStatusPayload),
     };
   }
 }

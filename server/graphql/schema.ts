@@ -14,5 +14,6 @@ import './subscriptions.ts';
 import './audit.ts';
 import './filing.ts';
 import './queries.ts';
+import './regulator.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -15,7 +15,7 @@ export type AuditEntryRow = typeof auditLog.$inferSelect;
 export const AUDIT_ENTRY_KIND = 'audit.entry';
 export const GENESIS_HASH = '0x' + '0'.repeat(64);
 // Serialises appends: the chain needs each entry to see the one before it.
-const AUDIT_LOCK = 727_100_002;
+const AUDIT_LOCK = 727_100_003;
 
 /** The security-relevant actions the exchange records. */
 export type AuditAction =

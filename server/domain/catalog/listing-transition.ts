@@ -28,7 +28,7 @@ const TRANSITIONS: Record<ListingAction, { from: ListingStatus[]; to: ListingSta
 };
 
 /** Actions that are decisions about the market, not a provider's own editing: anchored. */
-const ANCHORED: ListingAction[] = ['approve', 'reject', 'suspend', 'reinstate', 'delist'];
+export const ANCHORED_LISTING_ACTIONS: readonly ListingAction[] = ['approve', 'reject', 'suspend', 'reinstate', 'delist'];
 
 export async function lockDataset(tx: Tx, datasetId: string): Promise<DatasetRow> {
   requireUuid(datasetId, 'datasetId');
@@ -87,7 +87,7 @@ export async function transitionListing(
     .set({ status: to, updatedAt: now, ...(action === 'approve' ? { listedAt: now } : {}) })
     .where(eq(datasets.id, dataset.id))
     .returning();
-  if (ANCHORED.includes(action)) {
+  if (ANCHORED_LISTING_ACTIONS.includes(action)) {
     await enqueueAnchor(tx, { kind: LISTING_DECISION_KIND, recordId: event!.id, content: listingDecisionContent(event!, version) });
   }
   return { dataset: updated!, eventId: event!.id };

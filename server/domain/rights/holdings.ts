@@ -35,6 +35,11 @@ export function checkShares(holdings: Holding[]): Holding[] {
       throw new AppError('INVALID_SHARES', { field: 'holdings', message: `holdings: ${right} shares sum to ${sum} bps, not 10,000` });
     }
   }
+  return sortHoldings(holdings);
+}
+
+/** The canonical order of holdings: by right (control, use, income), then by holder id. */
+export function sortHoldings(holdings: readonly Holding[]): Holding[] {
   return [...holdings].sort((a, b) => RIGHTS.indexOf(a.right) - RIGHTS.indexOf(b.right) || a.holderId.localeCompare(b.holderId));
 }
 

@@ -6,7 +6,7 @@ import { enqueueAnchor } from '../../chain/anchoring/enqueue-anchor.ts';
 import type { Tx } from '../../db/client.ts';
 import { certificateNumbers, rightsCertificates, rightsHoldings } from '../../db/schema.ts';
 import type { DatasetVersionRow } from '../catalog/listing-transition.ts';
-import type { Holding } from './holdings.ts';
+import { sortHoldings, type Holding } from './holdings.ts';
 
 export type CertificateRow = typeof rightsCertificates.$inferSelect;
 export const CERTIFICATE_KIND = 'rights.certificate';
@@ -34,18 +34,12 @@ export async function issueCertificate(
   if (previous) {
     await tx.update(rightsCertificates).set({ status: 'superseded' }).where(and(eq(rightsCertificates.id, previous.id), eq(rightsCertificates.status, 'current')));
   }
-  const content: CertificateContent = {
-    number,
-    kind: options.kind,
-    datasetId: version.datasetId,
-    versionId: version.id,
-    version: version.version,
-    commitment: version.commitment,
-    previousNumber: previous?.number ?? null,
-    holdings: options.holdings,
-    issuedBy: options.issuedBy,
-    issuedAt: issuedAt.toISOString(),
-  };
+  const content = certificateContent(
+    { number, kind: options.kind, datasetId: version.datasetId, versionId: version.id, issuedBy: options.issuedBy, issuedAt },
+    version,
+    previous?.number ?? null,
+    options.holdings,
+  );
   const [certificate] = await tx
     .insert(rightsCertificates)
     .values({
@@ -63,6 +57,30 @@ export async function issueCertificate(
   await tx.insert(rightsHoldings).values(options.holdings.map((h) => ({ certificateId: certificate!.id, ...h })));
   await enqueueAnchor(tx, { kind: CERTIFICATE_KIND, recordId: certificate!.id, content });
   return certificate!;
+}
+
+/**
+ * What a certificate's anchor commits to; the regulator's audit rebuilds it from the
+ * certificate row, its version, its predecessor's number and its holdings rows.
+ */
+export function certificateContent(
+  certificate: Pick<CertificateRow, 'number' | 'kind' | 'datasetId' | 'versionId' | 'issuedBy' | 'issuedAt'>,
+  version: Pick<DatasetVersionRow, 'version' | 'commitment'>,
+  previousNumber: string | null,
+  holdings: Holding[],
+): CertificateContent {
+  return {
+    number: certificate.number,
+    kind: certificate.kind,
+    datasetId: certificate.datasetId,
+    versionId: certificate.versionId,
+    version: version.version,
+    commitment: version.commitment,
+    previousNumber,
+    holdings: sortHoldings(holdings).map((h) => ({ right: h.right, holderId: h.holderId, shareBps: h.shareBps })),
+    issuedBy: certificate.issuedBy,
+    issuedAt: certificate.issuedAt.toISOString(),
+  };
 }
 
 /** DXR-2026-000001, DXR-2026-000002, … without gaps, per year. */
