@@ -1,25 +1,35 @@
 // Builds every circuit in circuits/registry.ts: compile with circom2, a local powers-of-tau
 // ceremony shared by all circuits, a Groth16 setup with one contribution and a beacon, a check of
 // the proving key against the circuit, then the verification key and a Solidity verifier.
-// A circuit whose source, toolchain and ptau power are unchanged since its manifest is skipped.
+// A circuit whose source (with its local includes), toolchain and ptau power are unchanged since
+// its manifest is skipped.
 //
 //   npm run build:circuits
+//   npm run build:circuits -- --only rule_chunk,positive_list
+//   npm run build:circuits -- --contribute "Shanghai Data Exchange audit team"
+//
+// --contribute adds one more phase-2 contribution (fresh entropy) to every circuit's proving key,
+// closes it with a beacon, verifies the key against the circuit and the ptau again, re-exports
+// the verification key and the Solidity verifier, and appends both steps to the manifest.
 
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import * as snarkjs from 'snarkjs';
-import { circuitFiles, DEFAULT_BUILD_DIR, MANIFEST_VERSION, type CircuitManifest } from './manifest.ts';
+import { circuitFiles, DEFAULT_BUILD_DIR, MANIFEST_VERSION, type CeremonyStep, type CircuitManifest } from './manifest.ts';
 import { circuits, pascalName, type CircuitSpec } from './registry.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_DIR = DEFAULT_BUILD_DIR;
-const PTAU_DIR = path.join(BUILD_DIR, 'ptau');
+// The powers of tau are universal (not tied to a circuit) and the slow part of a cold build, so
+// they are kept per machine, outside the checkout: a fresh clone on the same machine reuses them.
+const PTAU_DIR = process.env.PTAU_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'privacy-data-exchange', 'ptau');
 const SOLIDITY_DIR = path.join(ROOT, 'contracts', 'generated');
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -38,6 +48,40 @@ function entropy(): string {
 
 async function sha256File(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)}s`;
+}
+
+const INCLUDE = /^\s*include\s+"([^"]+)"\s*;/gm;
+
+/**
+ * The source and every file it includes from this repository, depth first, each once. circomlib
+ * includes resolve under node_modules and are pinned by the toolchain's version instead.
+ */
+async function sourceFiles(file: string, seen = new Set<string>()): Promise<string[]> {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const text = await readFile(file, 'utf8');
+  const files = [file];
+  for (const [, include] of text.matchAll(INCLUDE)) {
+    const local = path.resolve(path.dirname(file), include!);
+    if (existsSync(local)) files.push(...(await sourceFiles(local, seen)));
+  }
+  return files;
+}
+
+async function hashSources(spec: CircuitSpec): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await sourceFiles(path.join(ROOT, spec.source))) {
+    hash.update(path.relative(ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
 }
 
 async function packageVersion(name: string): Promise<string> {
@@ -90,7 +134,12 @@ async function cachedManifest(
   return manifest;
 }
 
-/** The shared ceremony: new accumulator, one contribution, a beacon, phase 2 preparation. */
+/**
+ * The shared ceremony: new accumulator, one contribution, a beacon, phase 2 preparation. Each
+ * step is written under a temporary name and renamed when complete, so an interrupted ceremony
+ * resumes after its last finished step (at 2^17 on two busy cores the whole takes the better
+ * part of an hour; the preparation is most of it).
+ */
 async function ensurePtau(power: number): Promise<string> {
   const final = path.join(PTAU_DIR, `pot${power}_final.ptau`);
   if (existsSync(final)) {
@@ -99,29 +148,38 @@ async function ensurePtau(power: number): Promise<string> {
   }
   await mkdir(PTAU_DIR, { recursive: true });
   const step = (n: number) => path.join(PTAU_DIR, `pot${power}_${n}.ptau`);
-  const curve = await snarkjs.curves.getCurveFromName('bn128');
+  const started = performance.now();
+  const complete = async (file: string, write: (tmp: string) => Promise<unknown>) => {
+    if (existsSync(file)) return;
+    await write(`${file}.tmp`);
+    await rename(`${file}.tmp`, file);
+  };
 
-  log(`ptau 2^${power}`, 'new accumulator…');
-  await snarkjs.powersOfTau.newAccumulator(curve, power, step(0));
-  log(`ptau 2^${power}`, 'ceremony contribution…');
-  await snarkjs.powersOfTau.contribute(step(0), step(1), 'exchange local contribution', entropy());
-  log(`ptau 2^${power}`, 'beacon…');
-  const beacon = await snarkjs.powersOfTau.beacon(
-    step(1),
-    step(2),
-    'exchange local beacon',
-    entropy(),
-    BEACON_ITERATIONS_EXP,
-  );
-  if (beacon === false) throw new Error('powers of tau beacon failed');
+  if (!existsSync(step(2))) {
+    if (!existsSync(step(1))) {
+      log(`ptau 2^${power}`, 'new accumulator…');
+      const curve = await snarkjs.curves.getCurveFromName('bn128');
+      await complete(step(0), (tmp) => snarkjs.powersOfTau.newAccumulator(curve, power, tmp));
+      log(`ptau 2^${power}`, 'ceremony contribution…');
+      await complete(step(1), (tmp) => snarkjs.powersOfTau.contribute(step(0), tmp, 'exchange local contribution', entropy()));
+    }
+    log(`ptau 2^${power}`, 'beacon…');
+    await complete(step(2), async (tmp) => {
+      const beacon = await snarkjs.powersOfTau.beacon(step(1), tmp, 'exchange local beacon', entropy(), BEACON_ITERATIONS_EXP);
+      if (beacon === false) throw new Error('powers of tau beacon failed');
+    });
+  } else {
+    log(`ptau 2^${power}`, 'resuming after the beacon');
+  }
   log(`ptau 2^${power}`, 'preparing phase 2…');
-  await snarkjs.powersOfTau.preparePhase2(step(2), `${final}.tmp`);
-  await rename(`${final}.tmp`, final);
+  await complete(final, (tmp) => snarkjs.powersOfTau.preparePhase2(step(2), tmp));
   await Promise.all([0, 1, 2].map((n) => rm(step(n), { force: true })));
+  log(`ptau 2^${power}`, `ceremony done in ${seconds(started)}`);
   return final;
 }
 
 async function compile(spec: CircuitSpec, dir: string): Promise<void> {
+  const started = performance.now();
   log(spec.name, 'compiling…');
   // circom2 (wasm circom) resolves paths against its working directory, so run from the root.
   const cli = require.resolve('circom2/cli.js');
@@ -132,6 +190,7 @@ async function compile(spec: CircuitSpec, dir: string): Promise<void> {
   ).catch((error: { stdout?: string; stderr?: string }) => {
     throw new Error(`circom2 failed on ${spec.source}:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
   });
+  log(spec.name, `compiled in ${seconds(started)}`);
 }
 
 async function exportSolidityVerifier(spec: CircuitSpec, zkey: string): Promise<string> {
@@ -147,6 +206,70 @@ async function exportSolidityVerifier(spec: CircuitSpec, zkey: string): Promise<
   await mkdir(SOLIDITY_DIR, { recursive: true });
   await writeFile(file, header + renamed);
   return file;
+}
+
+async function contribute(spec: CircuitSpec, from: string, to: string, name: string): Promise<CeremonyStep> {
+  log(spec.name, `phase-2 contribution "${name}"…`);
+  const hash = await snarkjs.zKey.contribute(from, to, name, entropy());
+  return { kind: 'contribution', name, hash: hex(hash), at: new Date().toISOString() };
+}
+
+async function closeWithBeacon(spec: CircuitSpec, from: string, to: string, name: string): Promise<CeremonyStep> {
+  log(spec.name, 'beacon…');
+  const hash = await snarkjs.zKey.beacon(from, to, name, entropy(), BEACON_ITERATIONS_EXP);
+  if (hash === false) throw new Error(`${spec.name}: zkey beacon failed`);
+  return { kind: 'beacon', name, hash: hex(hash), at: new Date().toISOString() };
+}
+
+async function verifyProvingKey(spec: CircuitSpec, r1cs: string, ptau: string, zkey: string): Promise<void> {
+  const started = performance.now();
+  log(spec.name, 'verifying the proving key against the circuit and the ceremony…');
+  if (!(await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey))) {
+    throw new Error(`${spec.name}: zkey verify failed`);
+  }
+  log(spec.name, `zkey verify done in ${seconds(started)}`);
+}
+
+/** Writes verification_key.json and the Solidity verifier from the final proving key. */
+async function exportKeys(spec: CircuitSpec, dir: string, zkey: string): Promise<string> {
+  log(spec.name, 'exporting verification key and Solidity verifier…');
+  const vkey = await snarkjs.zKey.exportVerificationKey(zkey);
+  await writeFile(path.join(dir, circuitFiles(spec.name).vkey), `${JSON.stringify(vkey, null, 2)}\n`);
+  return exportSolidityVerifier(spec, zkey);
+}
+
+/**
+ * One more phase-2 contribution on top of the final key, a beacon after it, a full check of the
+ * key against the circuit and the ptau it was set up from, and new verification keys.
+ */
+async function addContribution(spec: CircuitSpec, manifest: CircuitManifest, name: string): Promise<CircuitManifest> {
+  const dir = path.join(BUILD_DIR, spec.name);
+  const files = circuitFiles(spec.name);
+  const ptau = path.join(PTAU_DIR, `pot${manifest.ptau.power}_final.ptau`);
+  if (!existsSync(ptau) || (await sha256File(ptau)) !== manifest.ptau.sha256) {
+    throw new Error(`${spec.name}: the ptau its key was set up from (${path.relative(ROOT, ptau)}) is gone or changed; rebuild it`);
+  }
+  const final = path.join(dir, files.zkey);
+  const contributed = path.join(dir, `${spec.name}_contributed.zkey`);
+  const closed = path.join(dir, `${spec.name}_closed.zkey`);
+  const started = performance.now();
+  const steps = [
+    await contribute(spec, final, contributed, name),
+    await closeWithBeacon(spec, contributed, closed, `exchange beacon after "${name}"`),
+  ];
+  await rm(contributed);
+  await verifyProvingKey(spec, path.join(dir, files.r1cs), ptau, closed);
+  await rename(closed, final);
+  await exportKeys(spec, dir, final);
+  const updated: CircuitManifest = {
+    ...manifest,
+    sha256: { ...manifest.sha256, zkey: await sha256File(final), vkey: await sha256File(path.join(dir, files.vkey)) },
+    ceremony: [...manifest.ceremony, ...steps],
+    builtAt: new Date().toISOString(),
+  };
+  await writeFile(path.join(dir, files.manifest), `${JSON.stringify(updated, null, 2)}\n`);
+  log(spec.name, `contribution "${name}" added in ${seconds(started)}`);
+  return updated;
 }
 
 async function buildCircuit(
@@ -176,25 +299,20 @@ async function buildCircuit(
 
   const ptau = await ensurePtau(ptauPower);
   const zkey = (step: string) => path.join(dir, `${spec.name}_${step}.zkey`);
+  let started = performance.now();
   log(spec.name, 'groth16 setup…');
   await snarkjs.zKey.newZKey(r1cs, ptau, zkey('0000'));
-  log(spec.name, 'ceremony contribution…');
-  await snarkjs.zKey.contribute(zkey('0000'), zkey('0001'), 'exchange local contribution', entropy());
-  log(spec.name, 'beacon…');
-  const beacon = await snarkjs.zKey.beacon(zkey('0001'), zkey('final'), 'exchange local beacon', entropy(), BEACON_ITERATIONS_EXP);
-  if (beacon === false) throw new Error(`${spec.name}: zkey beacon failed`);
+  log(spec.name, `groth16 setup done in ${seconds(started)}`);
+  const ceremony: CeremonyStep[] = [];
+  started = performance.now();
+  ceremony.push(await contribute(spec, zkey('0000'), zkey('0001'), 'exchange local contribution'));
+  ceremony.push(await closeWithBeacon(spec, zkey('0001'), zkey('final'), 'exchange local beacon'));
+  log(spec.name, `contribution and beacon done in ${seconds(started)}`);
   await rm(zkey('0000'));
   await rm(zkey('0001'));
 
-  log(spec.name, 'verifying the proving key against the circuit and the ceremony…');
-  if (!(await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey('final')))) {
-    throw new Error(`${spec.name}: zkey verify failed`);
-  }
-
-  log(spec.name, 'exporting verification key and Solidity verifier…');
-  const vkey = await snarkjs.zKey.exportVerificationKey(zkey('final'));
-  await writeFile(path.join(dir, files.vkey), `${JSON.stringify(vkey, null, 2)}\n`);
-  const solidity = await exportSolidityVerifier(spec, zkey('final'));
+  await verifyProvingKey(spec, r1cs, ptau, zkey('final'));
+  const solidity = await exportKeys(spec, dir, zkey('final'));
 
   const manifest: CircuitManifest = {
     manifestVersion: MANIFEST_VERSION,
@@ -217,6 +335,7 @@ async function buildCircuit(
       vkey: await sha256File(path.join(dir, files.vkey)),
       wasm: await sha256File(path.join(dir, files.wasm)),
     },
+    ceremony,
     toolchain: tools,
     builtAt: new Date().toISOString(),
   };
@@ -225,28 +344,46 @@ async function buildCircuit(
   return manifest;
 }
 
+function options(): { only: Set<string> | null; contributor: string | null } {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, contribute: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const only = values.only ? new Set(values.only.split(',').map((n) => n.trim())) : null;
+  for (const name of only ?? []) {
+    if (!circuits.some((c) => c.name === name)) throw new Error(`--only names an unknown circuit "${name}"`);
+  }
+  const contributor = values.contribute?.trim() ?? null;
+  if (contributor === '') throw new Error('--contribute needs the contributor\'s name');
+  return { only, contributor };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
+  const { only, contributor } = options();
   const tools = await toolchain();
+  // One ceremony for all: as large as the largest circuit needs, and no larger.
   const ptauPower = Math.max(...circuits.map((c) => c.ptauPower));
 
   for (const spec of circuits) {
+    if (only && !only.has(spec.name)) continue;
     const stepStarted = performance.now();
-    const sourceSha256 = await sha256File(path.join(ROOT, spec.source));
-    const cached = await cachedManifest(spec, sourceSha256, tools);
-    if (cached) {
+    const sourceHash = await hashSources(spec);
+    let manifest = await cachedManifest(spec, sourceHash, tools);
+    if (manifest) {
       if (!existsSync(solidityFile(spec))) {
         log(spec.name, 'cached; re-exporting the Solidity verifier…');
-        await exportSolidityVerifier(spec, path.join(BUILD_DIR, spec.name, cached.files.zkey));
+        await exportSolidityVerifier(spec, path.join(BUILD_DIR, spec.name, manifest.files.zkey));
       } else {
         log(spec.name, 'cached');
       }
-      continue;
+    } else {
+      manifest = await buildCircuit(spec, ptauPower, sourceHash, tools);
+      log(spec.name, `built in ${seconds(stepStarted)}`);
     }
-    await buildCircuit(spec, ptauPower, sourceSha256, tools);
-    log(spec.name, `built in ${((performance.now() - stepStarted) / 1000).toFixed(1)}s`);
+    if (contributor) await addContribution(spec, manifest, contributor);
   }
-  console.log(`[circuits] done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  console.log(`[circuits] done in ${seconds(started)}`);
 }
 
 try {

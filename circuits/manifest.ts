@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 /** circuits/build/, absolute. */
 export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('./build/', import.meta.url));
@@ -14,6 +14,7 @@ export interface CircuitManifest {
   name: string;
   /** circom source, relative to the repository root. */
   source: string;
+  /** sha256 over the source and every local file it includes (circomlib is pinned by toolchain). */
   sourceSha256: string;
   /** The power the registry asks for; part of the cache key. */
   ptauPower: number;
@@ -24,8 +25,21 @@ export interface CircuitManifest {
   /** Paths relative to the circuit's build folder, except solidity (relative to the repository root). */
   files: { r1cs: string; wasm: string; zkey: string; vkey: string; solidity: string };
   sha256: { zkey: string; vkey: string; wasm: string };
+  /**
+   * The phase-2 transcript of the proving key, oldest first: the build's own contribution and
+   * beacon, then each `--contribute "<name>"` and the beacon that closed it. `hash` is the
+   * contribution hash snarkjs prints in `zkey verify` (hex, 64 bytes).
+   */
+  ceremony: CeremonyStep[];
   toolchain: { circom2: string; circomlib: string; snarkjs: string };
   builtAt: string;
+}
+
+export interface CeremonyStep {
+  kind: 'contribution' | 'beacon';
+  name: string;
+  hash: string;
+  at: string;
 }
 
 /** File names inside circuits/build/<name>/, as circom2 and the build write them. */

@@ -19,6 +19,30 @@ export const circuits = [
     publicSignals: ['commitment', 'min', 'max'],
     ptauPower: 10,
   },
+  {
+    name: 'rule_chunk',
+    source: 'circuits/rule_chunk.circom',
+    publicSignals: ['root', 'rulesHash', 'chunkIndex', 'rowCount'],
+    ptauPower: 14,
+  },
+  {
+    name: 'sampled_audit',
+    source: 'circuits/sampled_audit.circom',
+    publicSignals: ['root', 'rulesHash', 'nonce', 'rowCount'],
+    ptauPower: 15,
+  },
+  {
+    name: 'positive_list',
+    source: 'circuits/positive_list.circom',
+    publicSignals: ['listRoot', 'destination', 'category'],
+    ptauPower: 12,
+  },
+  {
+    name: 'min_group_size',
+    source: 'circuits/min_group_size.circom',
+    publicSignals: ['root', 'rowCount', 'chunkIndex', 'groupColumn', 'k', 'tallyBefore', 'tallyAfter'],
+    ptauPower: 13,
+  },
 ] as const satisfies readonly CircuitSpec[];
 
 export type CircuitName = (typeof circuits)[number]['name'];

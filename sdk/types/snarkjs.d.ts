@@ -51,6 +51,11 @@ declare module 'snarkjs' {
     exportSolidityCallData(proof: Groth16Proof, publicSignals: readonly string[]): Promise<string>;
   };
 
+  /** Witness generation alone: rejects ("Assert Failed") when the input does not satisfy the circuit. */
+  export const wtns: {
+    calculate(input: CircuitSignals, wasm: Artifact, wtnsFile: string | { type: 'mem'; data?: Uint8Array }, logger?: Logger): Promise<void>;
+  };
+
   export const powersOfTau: {
     newAccumulator(curve: unknown, power: number, fileName: string, logger?: Logger): Promise<unknown>;
     contribute(

@@ -1,6 +1,7 @@
 // A fixed-depth Poseidon Merkle tree as circuits/lib/merkle.circom checks it: node =
 // Poseidon(left, right), empty leaves 0, empty subtrees their zero hash. Only the filled prefix of
-// each level is stored, so a tree of depth 20 over n leaves costs n - 1 + 20 hashes, not 2^20.
+// each level is stored (a levels array), so a tree of depth 20 over n leaves costs about n + 20
+// hashes, not 2^20, a path is `depth` look-ups, and appending rows rehashes only what is above them.
 
 import { isFieldElement, poseidonPair } from '../poseidon.ts';
 
@@ -31,21 +32,33 @@ export class FixedMerkleTree {
   /** The tree over `leaves` at positions 0 … n-1, every later leaf empty (0). */
   static build(leaves: readonly bigint[], depth: number): FixedMerkleTree {
     if (!Number.isInteger(depth) || depth < 1 || depth > 30) throw new RangeError('a tree depth is an integer from 1 to 30');
-    if (leaves.length > 2 ** depth) throw new RangeError(`${leaves.length} leaves do not fit a tree of depth ${depth}`);
+    const levels: bigint[][] = Array.from({ length: depth + 1 }, () => []);
+    const tree = new FixedMerkleTree(depth, levels);
+    tree.append(leaves);
+    return tree;
+  }
+
+  /**
+   * Adds leaves after the last one and rehashes only the nodes above them: appending k leaves
+   * to a tree of n costs about k + depth hashes, so a new dataset version that adds rows does
+   * not rehash the old ones.
+   */
+  append(leaves: readonly bigint[]): void {
+    const start = this.size;
+    if (start + leaves.length > 2 ** this.depth) throw new RangeError(`${start + leaves.length} leaves do not fit a tree of depth ${this.depth}`);
     leaves.forEach((leaf, i) => {
-      if (!isFieldElement(leaf)) throw new RangeError(`leaf ${i} is not a field element`);
+      if (!isFieldElement(leaf)) throw new RangeError(`leaf ${start + i} is not a field element`);
     });
-    const zeros = zeroHashes(depth);
-    const levels: bigint[][] = [[...leaves]];
-    for (let h = 1; h <= depth; h++) {
-      const below = levels[h - 1]!;
-      const level = new Array<bigint>(Math.ceil(below.length / 2));
-      for (let i = 0; i < level.length; i++) {
-        level[i] = poseidonPair(below[2 * i]!, below[2 * i + 1] ?? zeros[h - 1]!);
-      }
-      levels.push(level);
+    const bottom = this.levels[0]!;
+    for (const leaf of leaves) bottom.push(leaf);
+    let first = start;
+    for (let h = 1; h <= this.depth; h++) {
+      const below = this.levels[h - 1]!;
+      const level = this.levels[h]!;
+      first >>= 1;
+      const end = Math.ceil(below.length / 2);
+      for (let i = first; i < end; i++) level[i] = poseidonPair(below[2 * i]!, below[2 * i + 1] ?? this.zeros[h - 1]!);
     }
-    return new FixedMerkleTree(depth, levels);
   }
 
   get root(): bigint {

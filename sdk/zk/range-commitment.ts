@@ -4,6 +4,7 @@
 import * as snarkjs from 'snarkjs';
 import type { Groth16Proof } from 'snarkjs';
 import { isFieldElement, poseidonHash } from '../poseidon.ts';
+import type { ProverArtifacts } from './groth16.ts';
 
 export type { Groth16Proof } from 'snarkjs';
 
@@ -22,15 +23,7 @@ export interface RangeCommitmentInput {
 /** The public signals as they come out of a proof: commitment, min, max (decimal strings). */
 export const RANGE_COMMITMENT_PUBLIC_SIGNALS = ['commitment', 'min', 'max'] as const;
 
-/**
- * Where the prover finds the circuit's artifacts: file paths in Node, URLs in a browser, or the
- * files' bytes (circuits/build/range_commitment/range_commitment_js/range_commitment.wasm and
- * range_commitment_final.zkey).
- */
-export interface ProverArtifacts {
-  wasm: string | Uint8Array;
-  zkey: string | Uint8Array;
-}
+export type { ProverArtifacts } from './groth16.ts';
 
 export interface RangeCommitmentProof {
   proof: Groth16Proof;

@@ -1,19 +1,27 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import type { CircuitName } from '../../circuits/registry.ts';
 import { loadCircuit } from '../../server/privacy/zk/artifacts.ts';
 import { zkReadiness } from '../../server/privacy/zk/readiness.ts';
 
 describe('zkReadiness', () => {
   it('reports every registered circuit built, with its constraints and verification key hash', async () => {
-    const { paths } = await loadCircuit('range_commitment');
-    const vkeySha256 = createHash('sha256').update(await readFile(paths.vkey)).digest('hex');
+    const vkeySha256 = async (name: CircuitName) =>
+      createHash('sha256').update(await readFile((await loadCircuit(name)).paths.vkey)).digest('hex');
 
     const readiness = await zkReadiness();
 
+    // The counts each circuit's header states.
     expect(readiness).toEqual({
       ready: true,
-      circuits: [{ name: 'range_commitment', constraints: 560, vkeySha256 }],
+      circuits: [
+        { name: 'range_commitment', constraints: 560, vkeySha256: await vkeySha256('range_commitment') },
+        { name: 'rule_chunk', constraints: 13_374, vkeySha256: await vkeySha256('rule_chunk') },
+        { name: 'sampled_audit', constraints: 22_098, vkeySha256: await vkeySha256('sampled_audit') },
+        { name: 'positive_list', constraints: 2_660, vkeySha256: await vkeySha256('positive_list') },
+        { name: 'min_group_size', constraints: 7_956, vkeySha256: await vkeySha256('min_group_size') },
+      ],
     });
   });
 });

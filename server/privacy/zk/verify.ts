@@ -46,7 +46,8 @@ function parseProof(proof: unknown): Groth16Proof {
   return { ...parsed.data, protocol: 'groth16', curve: 'bn128' };
 }
 
-function parsePublicSignals(publicSignals: unknown, expected?: number): string[] {
+/** Decimal strings below the scalar field, `expected` of them when given; throws MalformedProofError. */
+export function parsePublicSignals(publicSignals: unknown, expected?: number): string[] {
   const parsed = z.array(publicSignal).safeParse(publicSignals);
   if (!parsed.success) throw new MalformedProofError(`malformed public signals: ${z.prettifyError(parsed.error)}`);
   if (expected !== undefined && parsed.data.length !== expected) {

@@ -1,0 +1,44 @@
+// Small datasets and rule sets for the compliance circuits' tests, and the built circuits'
+// prover artifacts.
+import { loadCircuit } from '../../server/privacy/zk/artifacts.ts';
+import type { CircuitName } from '../../circuits/registry.ts';
+import type { ProverArtifacts } from '../../sdk/zk/groth16.ts';
+import type { DatasetRow, DatasetSchema } from '../../sdk/zk/dataset-schema.ts';
+import type { DeclaredRules } from '../../sdk/zk/rules.ts';
+
+/** A provider's transaction extract: no personal column. */
+export const tradeSchema: DatasetSchema = {
+  columns: [
+    { name: 'buyer_age', type: { kind: 'integer' } },
+    { name: 'amount', type: { kind: 'decimal', scale: 2 } },
+    { name: 'region', type: { kind: 'category', codes: ['华北', '华东', '华南', '西部', '东北'] } },
+    { name: 'memo', type: { kind: 'text' } },
+  ],
+};
+
+export const tradeRules: DeclaredRules = {
+  buyer_age: { nonNull: true, range: { min: 18, max: 120 }, noResidentIdNumbers: true },
+  amount: { range: { min: '-50000.00', max: '50000.00' } },
+  region: { nonNull: true, allowed: ['华北', '华东', '华南', '西部'] },
+};
+
+/** `count` rows that obey tradeRules; every seventh memo is null. */
+export function tradeRows(count: number): Record<string, string | number | null>[] {
+  const regions = ['华北', '华东', '华南', '西部'];
+  return Array.from({ length: count }, (_, i) => ({
+    buyer_age: 18 + ((i * 7) % 80),
+    amount: `${(i * 137) % 40000}.${String(i % 100).padStart(2, '0')}`,
+    region: regions[i % regions.length]!,
+    memo: i % 7 === 0 ? null : `order ${i}`,
+  }));
+}
+
+/** The rows with row `index` changed. */
+export function withRow(rows: readonly DatasetRow[], index: number, change: Record<string, unknown>): DatasetRow[] {
+  return rows.map((row, i) => (i === index ? { ...(row as Record<string, unknown>), ...change } : row)) as DatasetRow[];
+}
+
+export async function proverArtifacts(circuit: CircuitName): Promise<ProverArtifacts> {
+  const { paths } = await loadCircuit(circuit);
+  return { wasm: paths.wasm, zkey: paths.zkey };
+}
