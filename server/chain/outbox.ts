@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { rowsOf, type Db, type DbHandle } from '../db/client.ts';
 import { chainOutbox } from '../db/schema.ts';
+import { WorkerLoop } from '../worker-loop.ts';
 
 /** Delivers one row's payload; returns the transaction that did it, or null when already done. */
 export type OutboxHandler = (payload: unknown) => Promise<{ txHash: string; blockNumber: number } | null>;
@@ -30,20 +31,20 @@ export async function findChainWork(handle: DbHandle, kind: string, dedupeKey: s
 }
 
 export class OutboxDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+
+  private readonly loop: WorkerLoop<number>;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly handlers: Record<string, OutboxHandler>,
-  ) {}
+  ) {
+    this.loop = new WorkerLoop('outbox dispatcher', log, () => this.drainNow());
+  }
 
   /** Delivers every row that is due now; returns how many were delivered. One drain at a time. */
   drain(): Promise<number> {
-    this.running ??= this.drainNow().finally(() => (this.running = undefined));
-    return this.running;
+    return this.loop.runOnce();
   }
 
   private async drainNow(): Promise<number> {
@@ -52,7 +53,7 @@ export class OutboxDispatcher {
       const batch = await this.claim(20);
       if (batch.length === 0) return delivered;
       for (const row of batch) {
-        if (this.stopped) return delivered;
+        if (this.loop.stopped) return delivered;
         if (await this.deliver(row)) delivered++;
       }
     }
@@ -108,22 +109,11 @@ export class OutboxDispatcher {
   }
 
   start(intervalMs: number): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.drain();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'outbox dispatcher tick failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
 

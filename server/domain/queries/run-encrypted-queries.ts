@@ -4,6 +4,7 @@
 // another takes the query; an input the evaluator refuses fails the query with its code.
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { WorkerLoop } from '../../worker-loop.ts';
 import type { PublicKeyBundle } from '../../../sdk/he/key-set.ts';
 import type { HeQuery } from '../../../sdk/he/query-result.ts';
 import type { Db } from '../../db/client.ts';
@@ -30,21 +31,21 @@ class QueryRefused extends Error {
 }
 
 export class EncryptedQueryRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+
+  private readonly loop: WorkerLoop<number>;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly evaluate: Evaluate,
     private readonly concurrency = 2,
-  ) {}
+  ) {
+    this.loop = new WorkerLoop('encrypted query runner', log, () => this.drain());
+  }
 
   /** Runs every queued query (a few at a time); returns how many finished. */
   runOnce(): Promise<number> {
-    this.running ??= this.drain().finally(() => (this.running = undefined));
-    return this.running;
+    return this.loop.runOnce();
   }
 
   private async drain(): Promise<number> {
@@ -54,7 +55,7 @@ export class EncryptedQueryRunner {
       if (ids.length === 0) return finished;
       await Promise.all(ids.map((id) => this.process(id)));
       finished += ids.length;
-      if (this.stopped) return finished;
+      if (this.loop.stopped) return finished;
     }
   }
 
@@ -183,21 +184,10 @@ export class EncryptedQueryRunner {
   }
 
   start(intervalMs: number): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'encrypted query runner tick failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
