@@ -43,6 +43,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       services.anchoring.start(config.outboxIntervalMs);
       services.clearing.start();
       services.encryptedQueries.start(config.outboxIntervalMs);
+      services.auctions.start(config.outboxIntervalMs);
     }
 
     // Load the shared SEAL context and the circuits' verification keys now, not on the first query.

@@ -12,7 +12,9 @@ import { ParticipantRegistry } from './chain/registry.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { ClearingScheduler } from './domain/clearing/clearing-scheduler.ts';
+import { closeDueBidRounds, type RoundOutcome } from './domain/auctions/close-bid-round.ts';
 import { EncryptedQueryRunner } from './domain/queries/run-encrypted-queries.ts';
+import { WorkerLoop } from './worker-loop.ts';
 import { HeWorkerPool } from './privacy/he/pool.ts';
 import { LocalPaymentGateway, type PaymentGateway } from './domain/ledger/payment-gateway.ts';
 
@@ -32,6 +34,8 @@ export interface Services {
   clearing: ClearingScheduler;
   /** Runs queued encrypted queries on the HE worker pool (started on first use). */
   encryptedQueries: EncryptedQueryRunner;
+  /** Closes sealed-bid rounds whose deadline has passed. */
+  auctions: WorkerLoop<RoundOutcome[]>;
 }
 
 export interface BuiltServices {
@@ -93,6 +97,8 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
     });
     const encryptedQueries = new EncryptedQueryRunner(database.db, log, async (task) => (await (pool ??= HeWorkerPool.start())).run(task));
     closers.push(() => encryptedQueries.stop());
+    const auctions = new WorkerLoop('auction closer', log, () => closeDueBidRounds({ db: database.db }));
+    closers.push(() => auctions.stop());
 
     const services: Services = {
       config,
@@ -106,6 +112,7 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
       paymentGateway: new LocalPaymentGateway(),
       clearing,
       encryptedQueries,
+      auctions,
     };
     return { services, close };
   } catch (err) {

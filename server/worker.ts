@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   services.anchoring.start(config.outboxIntervalMs);
   services.clearing.start();
   services.encryptedQueries.start(config.outboxIntervalMs);
+  services.auctions.start(config.outboxIntervalMs);
   log.info(
     { intervalMs: config.outboxIntervalMs, clearingIntervalMs: config.clearing.intervalMs, database: services.database.location },
     'anchoring worker and clearing scheduler running',

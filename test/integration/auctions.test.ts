@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../server/db/client.ts';
-import { closeDueBidRounds } from '../../server/domain/auctions/close-bid-round.ts';
 import { balance, deposit, ledgerTotal, listedDatasetWithRights, pricePlan } from '../factories/market.ts';
 import { approvedParticipant, latestTrade, type Party } from '../factories/parties.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
@@ -130,7 +129,8 @@ describe.each(await databaseTargets())('sealed-bid rounds (竞价) on %s', (data
     expect((await ex.gql(WITHDRAW, { id: mine.id }, a.token)).data.withdrawBid).toMatchObject({ code: 'INVALID_STATE' });
     expect(await balance(ex, a.token)).toEqual(start);
     await sleep(Math.max(0, new Date(round.closesAt).getTime() - Date.now()) + 100);
-    const outcomes = await closeDueBidRounds({ db: ex.built.services.db });
+    // The closer npm start and npm run worker run on a timer, one pass of it.
+    const outcomes = await ex.built.services.auctions.runOnce();
     expect(outcomes.map((o) => [o.round.status, o.winner])).toEqual([['closed', null]]);
     expect((await ex.gql(ROUND_NODE, { id: round.id }, a.token)).data.node).toMatchObject({ status: 'CLOSED', result: { bidCount: 0, winningAmount: null } });
   });
