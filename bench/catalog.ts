@@ -8,16 +8,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { catalogCommitment } from '../sdk/catalog-commitment.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
-import { createDataset } from '../server/domain/catalog/create-dataset.ts';
-import { reviewListing } from '../server/domain/catalog/review-listing.ts';
-import { submitForReview } from '../server/domain/catalog/submit-for-review.ts';
-import { uploadDatasetRows } from '../server/domain/catalog/upload-dataset-rows.ts';
-import { authenticateApiKey } from '../server/domain/participants/authenticate-api-key.ts';
-import { registerRights } from '../server/domain/rights/register-rights.ts';
 import { printReport, type Figure } from './report.ts';
+import { seededToken, seedListedDatasets } from './seed-catalog.ts';
 
 const DATASETS = 200;
 const CONCURRENCY = 8;
@@ -26,11 +20,6 @@ const SECONDS = 5;
 const PAGE_QUERY = `{ catalog(first: 50) { ... on QueryCatalogConnection { totalCount edges { node { id status provider { name }
   currentVersion { titleZh titleEn grade domain } rights { number holdings { right shareBps holder { name jurisdiction } } } } } } } }`;
 
-const DISTRICTS = ['福田', '罗湖', '南山'];
-const columns = [
-  { name: 'district', type: 'category' as const, nullable: false, sensitivity: 'none' as const, categories: DISTRICTS },
-  { name: 'vehicles', type: 'integer' as const, nullable: false, sensitivity: 'none' as const },
-];
 
 async function throughput(url: string, token: string, query: string): Promise<number> {
   const until = performance.now() + SECONDS * 1000;
@@ -60,47 +49,8 @@ export async function benchCatalog(): Promise<Figure[]> {
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const db = built.services.db;
-    const token = (role: string) => built.seededKeys.find((k) => k.roles.includes(role as never))!.token;
-    const provider = await authenticateApiKey({ db, token: token('provider') });
-    const operator = await authenticateApiKey({ db, token: token('operator') });
-    const rows = Array.from({ length: 30 }, (_, i) => ({ district: DISTRICTS[i % 3]!, vehicles: String(100 + i) }));
-    const csv = ['district,vehicles', ...rows.map((r) => `${r.district},${r.vehicles}`)].join('\n');
-    const commitment = catalogCommitment(columns, rows).root;
-    for (let i = 0; i < DATASETS; i++) {
-      const { dataset } = await createDataset({
-        db,
-        actor: provider,
-        input: {
-          titleZh: `交通数据集 ${i}`,
-          titleEn: `Traffic dataset ${i}`,
-          descriptionZh: '按行政区统计的道路车流量数据，用于基准测试。',
-          descriptionEn: 'Road traffic volumes by district, for the benchmark.',
-          domain: 'transport',
-          keywords: ['交通', 'traffic'],
-          columns,
-          updateFrequency: 'daily',
-          rowCount: rows.length,
-          sampleRows: rows.slice(0, 2),
-          classification: 'transport.traffic',
-          grade: 'L1',
-          personalInfo: false,
-          commitment,
-        },
-      });
-      await uploadDatasetRows({ db, actor: provider, datasetId: dataset.id, csv });
-      await submitForReview({ db, actor: provider, datasetId: dataset.id });
-      await reviewListing({ db, actor: operator, input: { datasetId: dataset.id, approve: true } });
-      await registerRights({
-        db,
-        actor: provider,
-        input: {
-          datasetId: dataset.id,
-          holdings: (['control', 'use', 'income'] as const).map((right) => ({ right, holderId: provider.participantId, shareBps: 10_000 })),
-        },
-      });
-    }
-    const buyer = token('buyer');
+    await seedListedDatasets(built, { count: DATASETS, grade: 'L1', withRights: true });
+    const buyer = seededToken(built, 'buyer');
     const stats = built.services.database.stats;
     const q0 = stats.queries;
     const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer}` }, body: JSON.stringify({ query: PAGE_QUERY }) });

@@ -11,25 +11,15 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import { catalogCommitment } from '../sdk/catalog-commitment.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
-import { createDataset } from '../server/domain/catalog/create-dataset.ts';
-import { reviewListing } from '../server/domain/catalog/review-listing.ts';
-import { submitForReview } from '../server/domain/catalog/submit-for-review.ts';
-import { uploadDatasetRows } from '../server/domain/catalog/upload-dataset-rows.ts';
-import { authenticateApiKey } from '../server/domain/participants/authenticate-api-key.ts';
 import { ensureWebBuild, launchChromium, WEB_DIST } from '../test/support/web.ts';
 import { printReport, type Figure } from './report.ts';
+import { seedListedDatasets } from './seed-catalog.ts';
 
 const DATASETS = 30;
 const RUNS = 7;
 
-const DISTRICTS = ['福田', '罗湖', '南山'];
-const columns = [
-  { name: 'district', type: 'category' as const, nullable: false, sensitivity: 'none' as const, categories: DISTRICTS },
-  { name: 'vehicles', type: 'integer' as const, nullable: false, sensitivity: 'none' as const },
-];
 
 const gzipKb = (file: string) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -44,41 +34,6 @@ function bundleSizes(): { entryKb: number; allKb: number; entryFiles: string[] }
   return { entryKb, allKb, entryFiles };
 }
 
-async function seedCatalog(built: Awaited<ReturnType<typeof buildApp>>): Promise<void> {
-  const db = built.services.db;
-  const token = (role: string) => built.seededKeys.find((k) => k.roles.includes(role as never))!.token;
-  const provider = await authenticateApiKey({ db, token: token('provider') });
-  const operator = await authenticateApiKey({ db, token: token('operator') });
-  const rows = Array.from({ length: 30 }, (_, i) => ({ district: DISTRICTS[i % 3]!, vehicles: String(100 + i) }));
-  const csv = ['district,vehicles', ...rows.map((r) => `${r.district},${r.vehicles}`)].join('\n');
-  const commitment = catalogCommitment(columns, rows).root;
-  for (let i = 0; i < DATASETS; i++) {
-    const { dataset } = await createDataset({
-      db,
-      actor: provider,
-      input: {
-        titleZh: `交通数据集 ${i}`,
-        titleEn: `Traffic dataset ${i}`,
-        descriptionZh: '按行政区统计的道路车流量数据，用于基准测试。',
-        descriptionEn: 'Road traffic volumes by district, for the benchmark.',
-        domain: 'transport',
-        keywords: ['交通', 'traffic'],
-        columns,
-        updateFrequency: 'daily',
-        rowCount: rows.length,
-        sampleRows: rows.slice(0, 2),
-        classification: 'transport.traffic',
-        grade: 'L2',
-        personalInfo: false,
-        commitment,
-      },
-    });
-    await uploadDatasetRows({ db, actor: provider, datasetId: dataset.id, csv });
-    await submitForReview({ db, actor: provider, datasetId: dataset.id });
-    await reviewListing({ db, actor: operator, input: { datasetId: dataset.id, approve: true } });
-  }
-}
-
 export async function benchWeb(): Promise<Figure[]> {
   await ensureWebBuild();
   const sizes = bundleSizes();
@@ -90,7 +45,7 @@ export async function benchWeb(): Promise<Figure[]> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const browser = await launchChromium();
   try {
-    await seedCatalog(built);
+    await seedListedDatasets(built, { count: DATASETS, grade: 'L2', withRights: false });
     const paints: number[] = [];
     const ready: number[] = [];
     // The first visit warms the server (the catalog query's plan, static files in the OS cache)
