@@ -43,7 +43,8 @@ async function throughput(url: string, token: string, query: string): Promise<nu
 
 export async function benchCatalog(): Promise<Figure[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'exchange-bench-catalog-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+  // The per-key rate limit is policy, not capacity: off while measuring how much one key can do.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EXCHANGE_RATE_LIMIT_PER_SECOND: '0' });
   const built = await buildApp(config, { startWorkers: false, logger: pino({ level: 'silent' }) });
   const server = built.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

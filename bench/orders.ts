@@ -27,7 +27,8 @@ const CONCURRENCY = 16;
 export async function benchOrders(): Promise<Figure[]> {
   const pg = (await postgresReachable()) ? await freshPostgres() : null;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'exchange-bench-orders-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...(pg?.env ?? {}) });
+  // The per-key rate limit is policy, not capacity: off while measuring how much one key can do.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EXCHANGE_RATE_LIMIT_PER_SECOND: '0', ...(pg?.env ?? {}) });
   const built = await buildApp(config, { startWorkers: false, logger: pino({ level: 'silent' }) });
   const server = built.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -30,32 +30,94 @@ const EnvSchema = z
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
     CLEARING_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(200),
     CLEARING_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
+    SURVEILLANCE_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(300_000),
+    EXCHANGE_MODE: z.enum(['full', 'regulator-readonly']).default('full'),
+    EXCHANGE_PRIMARY_URL: z.url({ protocol: /^https?$/, error: "must be the primary's http(s) /graphql URL" }).optional(),
+    // Production settings (README): GraphQL operation limits, persisted operations, body sizes,
+    // rate limits, CORS and transport security.
+    EXCHANGE_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+    EXCHANGE_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+    EXCHANGE_GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    EXCHANGE_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(25_000),
+    EXCHANGE_GRAPHQL_INTROSPECTION: bool.optional(),
+    EXCHANGE_PERSISTED_OPERATIONS: z.enum(['all', 'only']).default('all'),
+    EXCHANGE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    EXCHANGE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(144 * 1024 * 1024),
+    EXCHANGE_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(100),
+    EXCHANGE_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(1000),
+    EXCHANGE_RATE_LIMIT_ANONYMOUS_PER_SECOND: z.coerce.number().min(0).default(30),
+    EXCHANGE_RATE_LIMIT_ANONYMOUS_BURST: z.coerce.number().int().min(1).default(300),
+    EXCHANGE_CORS_ORIGINS: z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins such as https://app.example.com, comma-separated (no path)')))
+      .default([]),
+    EXCHANGE_HSTS_MAX_AGE: z.coerce.number().int().min(0).default(0),
+    EXCHANGE_TRUST_PROXY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.CHAIN_RPC_URL && !env.CHAIN_SIGNER_KEY) {
+    if (env.EXCHANGE_MODE === 'regulator-readonly') {
+      // docs/regulator-node.md: a replica on PostgreSQL, the same chain read over JSON-RPC, no signer.
+      if (!env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in regulator-readonly mode (a PostgreSQL replica; PGlite cannot be shared)' });
+      if (!env.CHAIN_RPC_URL) ctx.addIssue({ code: 'custom', path: ['CHAIN_RPC_URL'], message: 'is required in regulator-readonly mode (the embedded chain cannot be shared)' });
+      if (env.CHAIN_SIGNER_KEY) ctx.addIssue({ code: 'custom', path: ['CHAIN_SIGNER_KEY'], message: 'must not be given in regulator-readonly mode: the node only reads the chain' });
+    } else if (env.CHAIN_RPC_URL && !env.CHAIN_SIGNER_KEY) {
       ctx.addIssue({ code: 'custom', path: ['CHAIN_SIGNER_KEY'], message: 'is required when CHAIN_RPC_URL is set' });
     }
     if (env.CLEARING_INTERVAL_MS > 0 && env.CLEARING_INTERVAL_MS < 1000) {
       ctx.addIssue({ code: 'custom', path: ['CLEARING_INTERVAL_MS'], message: 'must be 0 (on demand only) or at least 1000 ms' });
     }
+    if (env.SURVEILLANCE_INTERVAL_MS > 0 && env.SURVEILLANCE_INTERVAL_MS < 1000) {
+      ctx.addIssue({ code: 'custom', path: ['SURVEILLANCE_INTERVAL_MS'], message: 'must be 0 (on demand only) or at least 1000 ms' });
+    }
   });
 
 /** Prefixes that belong to the exchange: a variable under one of them that we do not know is a typo. */
-const OWN_PREFIXES = ['CHAIN_', 'CLEARING_', 'DATABASE_', 'EXCHANGE_', 'OUTBOX_', 'SEED_'];
+const OWN_PREFIXES = ['CHAIN_', 'CLEARING_', 'DATABASE_', 'EXCHANGE_', 'OUTBOX_', 'SEED_', 'SURVEILLANCE_'];
 
 export interface Config {
   env: 'development' | 'production' | 'test';
+  /**
+   * `full`: the exchange. `regulator-readonly`: the regulator's node (docs/regulator-node.md) —
+   * no migrations, seeding or workers, a read-only database session, the chain without a signer.
+   */
+  mode: 'full' | 'regulator-readonly';
+  /** The primary's /graphql, where a regulator's node forwards supervisory mutations. */
+  primaryUrl: string | null;
   http: { host: string; port: number };
   dataDir: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
   chain:
     | { kind: 'embedded' }
-    | { kind: 'rpc'; url: string; signerKey: string; confirmations: number };
+    | { kind: 'rpc'; url: string; signerKey: string; confirmations: number }
+    | { kind: 'rpc-readonly'; url: string };
   log: { level: string; pretty: boolean };
   seedDemo: boolean;
   outboxIntervalMs: number;
   /** 清算: the exchange's fee in basis points of each gross, and how often cycles run (0 = on demand only). */
   clearing: { feeBps: number; intervalMs: number };
+  /** 市场风险预警: how often the surveillance rules scan the market (0 = only when a regulator asks). */
+  surveillance: { intervalMs: number };
+  /** Limits on each GraphQL operation, introspection, and whether only persisted operations run. */
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxFields: number;
+    maxCost: number;
+    introspection: boolean;
+    persistedOperations: 'all' | 'only';
+  };
+  /** Protections of the HTTP layer: body sizes, per-process rate limits, CORS, HSTS, proxies. */
+  protection: {
+    maxBodyBytes: number;
+    maxUploadBytes: number;
+    rateLimit: { keyed: { perSecond: number; burst: number }; anonymous: { perSecond: number; burst: number } };
+    corsOrigins: string[];
+    /** Strict-Transport-Security max-age in seconds; 0 sends no header (set it once served over HTTPS only). */
+    hstsMaxAgeSeconds: number;
+    /** Express's `trust proxy` (a hop count, `loopback`, addresses): whose X-Forwarded-For gives the client address. */
+    trustProxy: string | number | boolean;
+  };
   projectRoot: string;
 }
 
@@ -94,20 +156,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(PROJECT_ROOT, e.DATA_DIR);
   return {
     env: e.NODE_ENV,
+    mode: e.EXCHANGE_MODE,
+    primaryUrl: e.EXCHANGE_PRIMARY_URL ?? null,
     http: { host: e.HOST, port: e.PORT },
     dataDir,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
-    chain: e.CHAIN_RPC_URL
-      ? { kind: 'rpc', url: e.CHAIN_RPC_URL, signerKey: e.CHAIN_SIGNER_KEY!, confirmations: e.CHAIN_CONFIRMATIONS }
-      : { kind: 'embedded' },
+    chain: !e.CHAIN_RPC_URL
+      ? { kind: 'embedded' }
+      : e.EXCHANGE_MODE === 'regulator-readonly'
+        ? { kind: 'rpc-readonly', url: e.CHAIN_RPC_URL }
+        : { kind: 'rpc', url: e.CHAIN_RPC_URL, signerKey: e.CHAIN_SIGNER_KEY!, confirmations: e.CHAIN_CONFIRMATIONS },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? (process.stdout.isTTY === true && e.NODE_ENV !== 'production') },
     seedDemo: e.SEED_DEMO,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     clearing: { feeBps: e.CLEARING_FEE_BPS, intervalMs: e.CLEARING_INTERVAL_MS },
+    surveillance: { intervalMs: e.SURVEILLANCE_INTERVAL_MS },
+    graphql: {
+      maxDepth: e.EXCHANGE_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.EXCHANGE_GRAPHQL_MAX_ALIASES,
+      maxFields: e.EXCHANGE_GRAPHQL_MAX_FIELDS,
+      maxCost: e.EXCHANGE_GRAPHQL_MAX_COST,
+      introspection: e.EXCHANGE_GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      persistedOperations: e.EXCHANGE_PERSISTED_OPERATIONS,
+    },
+    protection: {
+      maxBodyBytes: e.EXCHANGE_MAX_BODY_BYTES,
+      maxUploadBytes: Math.max(e.EXCHANGE_MAX_UPLOAD_BYTES, e.EXCHANGE_MAX_BODY_BYTES),
+      rateLimit: {
+        keyed: { perSecond: e.EXCHANGE_RATE_LIMIT_PER_SECOND, burst: e.EXCHANGE_RATE_LIMIT_BURST },
+        anonymous: { perSecond: e.EXCHANGE_RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.EXCHANGE_RATE_LIMIT_ANONYMOUS_BURST },
+      },
+      corsOrigins: e.EXCHANGE_CORS_ORIGINS,
+      hstsMaxAgeSeconds: e.EXCHANGE_HSTS_MAX_AGE,
+      trustProxy: trustProxySetting(e.EXCHANGE_TRUST_PROXY),
+    },
     projectRoot: PROJECT_ROOT,
   };
+}
+
+/** EXCHANGE_TRUST_PROXY as express takes it: unset is false, a number is a hop count. */
+function trustProxySetting(value: string | undefined): string | number | boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** Edit distance of at most two: enough to catch a slipped or swapped letter. */

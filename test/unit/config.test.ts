@@ -49,6 +49,24 @@ describe('loadConfig', () => {
     expect(p).toEqual([{ variable: 'CHAIN_RPC_ULR', message: 'unknown variable (did you mean CHAIN_RPC_URL?)' }]);
   });
 
+  it("configures the regulator's read-only node: a PostgreSQL replica, the chain over JSON-RPC, no signer", () => {
+    const c = loadConfig({ EXCHANGE_MODE: 'regulator-readonly', DATABASE_URL: 'postgres://ro@replica/x', CHAIN_RPC_URL: 'http://besu:8545', EXCHANGE_PRIMARY_URL: 'https://exchange.example/graphql' });
+    expect(c).toMatchObject({ mode: 'regulator-readonly', primaryUrl: 'https://exchange.example/graphql', chain: { kind: 'rpc-readonly', url: 'http://besu:8545' } });
+    expect(loadConfig({}).mode).toBe('full');
+    expect(problems({ EXCHANGE_MODE: 'regulator-readonly' }).map((p) => p.variable)).toEqual(['DATABASE_URL', 'CHAIN_RPC_URL']);
+    expect(problems({ EXCHANGE_MODE: 'regulator-readonly', DATABASE_URL: 'postgres://x/y', CHAIN_RPC_URL: 'http://besu:8545', CHAIN_SIGNER_KEY: '0x' + '11'.repeat(32) }).map((p) => p.variable)).toEqual([
+      'CHAIN_SIGNER_KEY',
+    ]);
+    expect(problems({ EXCHANGE_MODE: 'auditor' }).map((p) => p.variable)).toEqual(['EXCHANGE_MODE']);
+    expect(problems({ EXCHANGE_PRIMARY_URL: 'ftp://x' }).map((p) => p.variable)).toEqual(['EXCHANGE_PRIMARY_URL']);
+  });
+
+  it('scans the market every five minutes unless told otherwise', () => {
+    expect(loadConfig({}).surveillance.intervalMs).toBe(300_000);
+    expect(loadConfig({ SURVEILLANCE_INTERVAL_MS: '0' }).surveillance.intervalMs).toBe(0);
+    expect(problems({ SURVEILLANCE_INTERVAL_MS: '10' }).map((p) => p.variable)).toEqual(['SURVEILLANCE_INTERVAL_MS']);
+  });
+
   it('ignores variables that are not its own', () => {
     expect(problems({ HOME: '/root', PATH: '/bin', npm_config_x: '1' })).toEqual([]);
   });
