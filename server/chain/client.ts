@@ -1,6 +1,7 @@
 // The exchange's one writer to the chain. Every transaction is signed here, written to the
 // chain journal before it is broadcast, and sent one at a time so nonces never collide.
-import { and, asc, eq } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import {
   BrowserProvider,
   Contract,
@@ -12,13 +13,18 @@ import {
   type InterfaceAbi,
   type TransactionReceipt,
   type TransactionRequest,
+  type TransactionResponse,
 } from 'ethers';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { chainJournal } from '../db/schema.ts';
 import { startEmbeddedChain, EMBEDDED_OPERATOR_KEY, type EmbeddedChain } from './embedded.ts';
 
-export type ChainTarget = { kind: 'embedded'; projectRoot: string } | { kind: 'rpc'; url: string; signerKey: string; confirmations: number };
+export type ChainTarget =
+  | { kind: 'embedded'; projectRoot: string }
+  | { kind: 'rpc'; url: string; signerKey: string; confirmations: number }
+  /** The regulator's node (docs/regulator-node.md): reads contracts, holds no key, sends nothing. */
+  | { kind: 'rpc-readonly'; url: string };
 
 /** A transaction the chain refused (a revert), with the contract's custom error when known. */
 export class ChainRevertError extends Error {
@@ -32,9 +38,21 @@ export class ChainRevertError extends Error {
   }
 }
 
+/** An external node accepted a transaction and then forgot it without mining it. */
+export class ChainTransactionDroppedError extends Error {
+  constructor(readonly txHash: string) {
+    super(`transaction ${txHash} was dropped by the node before it was mined`);
+    this.name = 'ChainTransactionDroppedError';
+  }
+}
+
+const RECEIPT_TIMEOUT_MS = 120_000;
+const DROP_CHECK_INTERVAL_MS = 1_000;
+
 export class ChainClient {
   readonly provider: AbstractProvider;
-  readonly signer: Wallet;
+  /** Null on a read-only connection: contracts are then read through the provider alone. */
+  readonly signer: Wallet | null;
   readonly chainId: bigint;
   readonly embedded: boolean;
   private readonly db: Db;
@@ -45,7 +63,7 @@ export class ChainClient {
 
   private constructor(args: {
     provider: AbstractProvider;
-    signer: Wallet;
+    signer: Wallet | null;
     chainId: bigint;
     embedded: boolean;
     db: Db;
@@ -85,28 +103,42 @@ export class ChainClient {
       await client.replayJournal();
       return client;
     }
-    const provider = new JsonRpcProvider(target.url, undefined, { staticNetwork: false, pollingInterval: 1000 });
+    // No response cache (ethers keeps identical calls for 250 ms by default): a cached
+    // eth_getTransactionCount would sign the next transaction with a nonce already used.
+    const provider = new JsonRpcProvider(target.url, undefined, { staticNetwork: false, pollingInterval: 1000, cacheTimeout: -1 });
     const { chainId } = await withTimeout(provider.getNetwork(), 15_000, `chain at ${target.url} did not answer`);
+    const readOnly = target.kind === 'rpc-readonly';
     const client = new ChainClient({
       provider,
-      signer: new Wallet(target.signerKey, provider),
+      signer: readOnly ? null : new Wallet(target.signerKey, provider),
       chainId,
       embedded: false,
       db,
       log,
-      confirmations: target.confirmations,
+      confirmations: readOnly ? 0 : target.confirmations,
       onClose: async () => provider.destroy(),
     });
-    await client.rebroadcastUnmined();
+    // The journal is the primary's: only its signer may re-send what it signed.
+    if (!readOnly) await client.rebroadcastUnmined();
     return client;
   }
 
+  get readOnly(): boolean {
+    return this.signer === null;
+  }
+
+  /** The operator's address; a read-only connection has none. */
   get operatorAddress(): string {
-    return this.signer.address;
+    return this.writer.address;
+  }
+
+  private get writer(): Wallet {
+    if (!this.signer) throw new Error('this chain connection is read-only (regulator-readonly mode): it signs nothing');
+    return this.signer;
   }
 
   contract(address: string, abi: InterfaceAbi): Contract {
-    return new Contract(address, abi, this.signer);
+    return new Contract(address, abi, this.signer ?? this.provider);
   }
 
   async blockNumber(): Promise<number> {
@@ -126,22 +158,20 @@ export class ChainClient {
   private async sendNow(request: TransactionRequest, purpose: string, abi?: InterfaceAbi): Promise<TransactionReceipt> {
     let gasLimit: bigint;
     try {
-      gasLimit = await this.signer.estimateGas(request);
+      gasLimit = await this.writer.estimateGas(request);
     } catch (err) {
       throw toRevertError(err, abi);
     }
-    const populated = await this.signer.populateTransaction({ ...request, gasLimit: (gasLimit * 12n) / 10n + 10_000n });
-    const raw = await this.signer.signTransaction(populated);
+    const populated = await this.writer.populateTransaction({ ...request, gasLimit: (gasLimit * 12n) / 10n + 10_000n });
+    const raw = await this.writer.signTransaction(populated);
     const txHash = Transaction.from(raw).hash!;
     const blockTimestamp = this.embedded ? await this.nextBlockTimestamp() : 0n;
-    await this.db.insert(chainJournal).values({
-      chainId: this.chainId,
-      txHash,
-      rawTx: raw,
-      nonce: Number(populated.nonce),
-      purpose,
-      blockTimestamp,
-    });
+    await this.db
+      .insert(chainJournal)
+      .values({ chainId: this.chainId, txHash, rawTx: raw, nonce: Number(populated.nonce), purpose, blockTimestamp })
+      // The very same transaction again (same nonce, fees and data) after an earlier copy was
+      // dropped by the node: one journal row, in flight again.
+      .onConflictDoUpdate({ target: chainJournal.txHash, set: { status: 'sent', purpose, blockTimestamp, blockNumber: null } });
     let response;
     try {
       if (this.embedded) await this.rpc('evm_setNextBlockTimestamp', [toQuantity(blockTimestamp)]);
@@ -151,11 +181,52 @@ export class ChainClient {
       await this.db.delete(chainJournal).where(and(eq(chainJournal.chainId, this.chainId), eq(chainJournal.txHash, txHash)));
       throw err;
     }
-    const receipt = await response.wait(this.confirmations, 120_000);
+    let receipt: TransactionReceipt | null;
+    try {
+      receipt = await this.waitForReceipt(response);
+    } catch (err) {
+      if (err instanceof ChainTransactionDroppedError) {
+        await this.db.update(chainJournal).set({ status: 'dropped' }).where(and(eq(chainJournal.chainId, this.chainId), eq(chainJournal.txHash, txHash)));
+      }
+      throw err;
+    }
     if (!receipt) throw new Error(`transaction ${txHash} was not mined`);
     await this.recordReceipt(txHash, receipt);
     if (receipt.status !== 1) throw new ChainRevertError(`transaction ${txHash} (${purpose}) reverted`, null, []);
     return receipt;
+  }
+
+  /**
+   * The receipt, or an error when the node no longer knows the transaction: an external node
+   * may drop what it accepted (evicted from its pool, restarted), and waiting out the timeout
+   * would hold every later transaction behind it. The caller's retry sends it again.
+   */
+  private async waitForReceipt(response: TransactionResponse): Promise<TransactionReceipt | null> {
+    // ethers throws on a reverted receipt; the caller records it and raises its own error.
+    const mined = response.wait(this.confirmations, RECEIPT_TIMEOUT_MS).catch((err: { code?: string; receipt?: TransactionReceipt }) => {
+      if (err?.code === 'CALL_EXCEPTION' && err.receipt) return err.receipt;
+      throw err;
+    });
+    if (this.embedded) return mined;
+    let settled = false;
+    const dropped = (async () => {
+      let unknownTimes = 0;
+      while (!settled) {
+        await sleep(DROP_CHECK_INTERVAL_MS);
+        if (settled) return;
+        // An unreachable node says nothing about the transaction: only a "no such transaction" counts.
+        const seen = await this.provider.getTransaction(response.hash).then(Boolean, () => true);
+        unknownTimes = seen ? 0 : unknownTimes + 1;
+        // Twice in a row, in case the node answers before it has indexed its own pool.
+        if (unknownTimes >= 2 && !settled) throw new ChainTransactionDroppedError(response.hash);
+      }
+    })();
+    try {
+      return await Promise.race([mined, dropped.then(() => mined)]);
+    } finally {
+      settled = true;
+      mined.catch(() => undefined);
+    }
   }
 
   private async recordReceipt(txHash: string, receipt: TransactionReceipt): Promise<void> {
@@ -187,7 +258,8 @@ export class ChainClient {
     const rows = await this.db
       .select()
       .from(chainJournal)
-      .where(eq(chainJournal.chainId, this.chainId))
+      // A dropped transaction was never mined, so it is not part of the chain.
+      .where(and(eq(chainJournal.chainId, this.chainId), ne(chainJournal.status, 'dropped')))
       .orderBy(asc(chainJournal.seq));
     if (rows.length === 0) return;
     const started = Date.now();

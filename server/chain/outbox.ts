@@ -108,6 +108,21 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * Makes every pending row due now. Only for a process that knows it is the sole dispatcher:
+   * a lease (LEASE_SECONDS) outlives the process that took it, and a backoff is only a delay,
+   * so a restart retries the work at once.
+   */
+  async releaseLeases(): Promise<number> {
+    const released = await this.db
+      .update(chainOutbox)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(and(eq(chainOutbox.status, 'pending'), sql`${chainOutbox.nextAttemptAt} > now()`))
+      .returning({ id: chainOutbox.id });
+    if (released.length > 0) this.log.info({ rows: released.length }, 'outbox rows left leased or backed off by an earlier process are due again');
+    return released.length;
+  }
+
   start(intervalMs: number): void {
     this.loop.start(intervalMs);
   }
