@@ -34,16 +34,19 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const log = options.logger ?? createLogger(config.log);
   const { services, close } = await buildServices(config, log);
+  // The regulator's node (docs/regulator-node.md) writes nothing: no seed, no workers.
+  const primary = config.mode === 'full';
   try {
-    const seededKeys = await seedSystemParticipants({ db: services.db, operatorAddress: services.chain.operatorAddress, includeDemo: config.seedDemo });
+    const seededKeys = primary ? await seedSystemParticipants({ db: services.db, operatorAddress: services.chain.operatorAddress, includeDemo: config.seedDemo }) : [];
     const seededKeysFile = seededKeys.length > 0 ? writeSeededKeys(config.dataDir, seededKeys) : null;
 
-    // Sealing anchor batches, draining the outbox and clearing run in this process unless told otherwise.
-    if (options.startWorkers !== false) {
+    // Sealing anchor batches, draining the outbox, clearing and surveillance run in this process unless told otherwise.
+    if (primary && options.startWorkers !== false) {
       services.anchoring.start(config.outboxIntervalMs);
       services.clearing.start();
       services.encryptedQueries.start(config.outboxIntervalMs);
       services.auctions.start(config.outboxIntervalMs);
+      if (config.surveillance.intervalMs > 0) services.surveillance.start(config.surveillance.intervalMs);
     }
 
     // Load the shared SEAL context and the circuits' verification keys now, not on the first query.

@@ -1,5 +1,6 @@
 // `npm run worker`: the anchoring worker and the clearing scheduler without HTTP. It seals
-// pending anchor records into batches, drains the chain outbox and runs clearing cycles, on the
+// pending anchor records into batches, drains the chain outbox, runs clearing cycles and scans
+// the market for surveillance alerts (several workers scanning at once raise each alert once), on the
 // same database and chain as the server; run as many as needed (they share the work through row
 // locks, outbox leases and the clearing lock).
 import { ConfigError, loadConfig } from './config.ts';
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (config.mode !== 'full') {
+    console.error('npm run worker writes; a regulator-readonly node runs no workers (docs/regulator-node.md)');
+    process.exit(2);
+  }
   if (config.chain.kind === 'embedded' && config.database.kind === 'postgres') {
     // The in-process chain lives inside one process; a worker beside the server would build
     // a second chain from the same journal and the two would diverge.
@@ -29,9 +34,10 @@ async function main(): Promise<void> {
   services.clearing.start();
   services.encryptedQueries.start(config.outboxIntervalMs);
   services.auctions.start(config.outboxIntervalMs);
+  if (config.surveillance.intervalMs > 0) services.surveillance.start(config.surveillance.intervalMs);
   log.info(
-    { intervalMs: config.outboxIntervalMs, clearingIntervalMs: config.clearing.intervalMs, database: services.database.location },
-    'anchoring worker and clearing scheduler running',
+    { intervalMs: config.outboxIntervalMs, clearingIntervalMs: config.clearing.intervalMs, surveillanceIntervalMs: config.surveillance.intervalMs, database: services.database.location },
+    'anchoring worker, clearing scheduler and market surveillance running',
   );
 
   let stopping = false;

@@ -15,6 +15,20 @@ export interface Deployment {
 }
 
 /**
+ * The deployment the primary recorded, for a node that only reads the chain (never deploys):
+ * an error when the contract is not recorded or its address holds no code on this chain.
+ */
+export async function recordedDeployment(client: ChainClient, db: Db, artifact: ContractArtifact): Promise<Deployment> {
+  const [row] = await db
+    .select()
+    .from(chainDeployments)
+    .where(and(eq(chainDeployments.chainId, client.chainId), eq(chainDeployments.contract, artifact.contractName)));
+  if (!row) throw new Error(`${artifact.contractName} is not deployed on chain ${client.chainId} according to the database: start the primary first`);
+  if ((await client.provider.getCode(row.address)) === '0x') throw new Error(`${artifact.contractName} at ${row.address} has no code on chain ${client.chainId}: is this the primary's chain?`);
+  return { contract: row.contract, address: row.address, txHash: row.txHash, deployedNow: false };
+}
+
+/**
  * Returns the recorded deployment of a contract on this chain, deploying it first when there
  * is none, when its address holds no code (a reset chain), or when the compiled bytecode
  * changed (a new version; the old one keeps its state at its old address).

@@ -35,7 +35,20 @@ const MIGRATIONS = path.resolve(import.meta.dirname, '../../migrations');
 // Arbitrary but fixed: serialises migrations when several servers start on one PostgreSQL.
 const MIGRATION_LOCK_ID = 727_100_001;
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export interface OpenOptions {
+  /**
+   * A replica's reader (the regulator's node): no migrations, and every session read-only
+   * (`default_transaction_read_only`), so a stray write fails instead of reaching the copy.
+   * PostgreSQL only: an embedded PGlite cannot be shared with the primary.
+   */
+  readOnly?: boolean;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  if (options.readOnly) {
+    if (target.kind !== 'postgres') throw new Error('a read-only database must be PostgreSQL (a replica of the primary)');
+    return openPostgres(target.url, target.poolSize, true);
+  }
   return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
 }
 
@@ -69,17 +82,11 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   }
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, readOnly = false): Promise<Database> {
   const quiet = { onnotice: () => {} };
-  const migrator = postgres(url, { max: 1, ...quiet });
-  try {
-    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-    await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder: MIGRATIONS });
-    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
-  } finally {
-    await migrator.end();
-  }
-  const client = postgres(url, { max: poolSize, ...quiet });
+  if (!readOnly) await migrate(url, quiet);
+  // A startup parameter, so it holds for every pooled connection and every transaction.
+  const client = postgres(url, { max: poolSize, ...quiet, ...(readOnly ? { connection: { default_transaction_read_only: true } } : {}) });
   const stats = { queries: 0 };
   const db = drizzlePostgres({ client, schema, logger: counter(stats) }) as unknown as Db;
   return {
@@ -92,6 +99,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Applies pending migrations, one server at a time (advisory lock). */
+async function migrate(url: string, quiet: { onnotice: () => void }): Promise<void> {
+  const migrator = postgres(url, { max: 1, ...quiet });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder: MIGRATIONS });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+  } finally {
+    await migrator.end();
+  }
 }
 
 function counter(stats: { queries: number }) {

@@ -47,13 +47,18 @@ export interface RegulatorNodeOptions {
   primaryUrl?: string;
   /** How to reach it (tests give their own). */
   fetch?: typeof fetch;
+  /**
+   * Without a primary, run supervisory mutations on this node's own database (default true: a
+   * node on a writable database). A node on a read-only replica passes false, and they are refused.
+   */
+  supervisionWithoutPrimary?: boolean;
 }
 
 export function useRegulatorReadOnly(options: RegulatorNodeOptions = {}): Plugin<GraphQLContext> {
   const send = options.fetch ?? fetch;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const ctx = args.contextValue as GraphQLContext & { request?: Request };
+      const ctx = args.contextValue as GraphQLContext & { request?: Request; params?: { query?: string; extensions?: Record<string, unknown> } };
       if (!ctx.viewer) return setResultAndStopExecution(refuse('UNAUTHENTICATED', "this is a regulator's node: a regulator's API key is required"));
       if (!actsAs(ctx.viewer, 'regulator')) return setResultAndStopExecution(refuse('FORBIDDEN', "this is a regulator's node: only regulators may use it"));
       const document = args.document as DocumentNode;
@@ -67,12 +72,22 @@ export function useRegulatorReadOnly(options: RegulatorNodeOptions = {}): Plugin
           refuse('FORBIDDEN', `this is a read-only regulator's node: ${refused.join(', ') || operation.operation} is served by the exchange's primary nodes`),
         );
       }
-      if (!options.primaryUrl) return;
+      if (!options.primaryUrl) {
+        if (options.supervisionWithoutPrimary !== false) return;
+        return setResultAndStopExecution(refuse('FORBIDDEN', "this regulator's node reads a replica and has no primary configured (EXCHANGE_PRIMARY_URL): take supervisory actions on the exchange"));
+      }
       try {
         const res = await send(options.primaryUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: ctx.request?.headers.get('authorization') ?? '' },
-          body: JSON.stringify({ query: print(document), variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined }),
+          // The caller's own text (or persisted-operation hash), so that a primary that accepts
+          // only allow-listed operations recognises it; a reprint would differ from the original.
+          body: JSON.stringify({
+            query: ctx.params?.query ?? print(document),
+            variables: args.variableValues ?? {},
+            operationName: args.operationName ?? undefined,
+            extensions: ctx.params?.extensions,
+          }),
         });
         setResultAndStopExecution((await res.json()) as ExecutionResult);
       } catch (err) {

@@ -1,10 +1,13 @@
 // The exchange through its web UI, as four people use it: a provider lists a dataset from a
 // CSV file, the operator approves it, a buyer funds its account, orders and gets a licence and
 // makes HE keys in its browser and runs an encrypted query whose decrypted answer matches the
-// plaintext one, and a regulator verifies the trade's records against the chain.
+// plaintext one, and a regulator reads the filing statistics, verifies the trade's records against
+// the chain, acknowledges a surveillance alert and downloads the filing report.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCsv, TRAFFIC_COLUMNS, trafficRows } from '../factories/datasets.ts';
+import { deposit, placeOrder } from '../factories/market.ts';
+import { listedDatasetOf, planOf, verifiedParticipant } from '../factories/participants.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
 import { ensureWebBuild, launchChromium } from '../support/web.ts';
 import { expectAccessible, roleContext, screenshot } from './support/browser.ts';
@@ -259,16 +262,30 @@ describe('the web UI end to end', () => {
     await screenshot(provider, 'provider-settlements');
   });
 
-  it('lets a regulator see the filing statistics and verify the trade against the chain', async () => {
+  it('lets a regulator see the filing statistics from the API and verify the trade against the chain', async () => {
     await ex.built.services.anchoring.runOnce();
+    // What the dashboard asks the API for (signing in opens it).
+    const asked: string[] = [];
+    regulator.on('request', (r) => r.url().endsWith('/graphql') && asked.push(r.postData() ?? ''));
     await signIn(regulator, 'regulator');
     await regulator.getByRole('link', { name: 'Dashboard' }).click();
-    await regulator.locator('.stat').first().getByText('1', { exact: true }).waitFor();
+    // The figures the API files: one trade of ¥1,200.00, none cross-border.
+    const filed = (await ex.gql(`{ filingStatistics(groupBy: []) { ... on FilingStatistics { tradeCount turnover { yuan } } } }`, {}, ex.keyOf('regulator'))).data.filingStatistics;
+    expect(filed).toEqual({ tradeCount: 1, turnover: { yuan: '1200.00' } });
+    await expect.poll(() => regulator.locator('[data-stat="trades"]').textContent()).toBe('1');
+    expect(await regulator.locator('[data-stat="turnover"]').textContent()).toBe('¥1,200.00');
+    expect(await regulator.locator('[data-stat="cross-border"]').textContent()).toBe('0');
+    expect(asked.some((body) => body.includes('filingStatistics('))).toBe(true);
+    expect(asked.some((body) => body.includes('filingReport('))).toBe(true);
+    await regulator.getByRole('heading', { name: 'By price plan' }).waitFor();
     await regulator.locator('.chart canvas').first().waitFor();
     await expectAccessible(regulator);
     await screenshot(regulator, 'regulator-dashboard');
     await regulator.getByRole('navigation').getByRole('link', { name: 'Record verifier' }).click();
     await regulator.getByRole('link', { name: /^Verify · / }).first().click();
+    // The exchange's verifyRecord on the trade's filing, and every record checked again in the browser.
+    await regulator.getByText('The exchange verified trading.trade-filing: content, proof and on-chain root agree.').waitFor();
+    await regulator.getByRole('cell', { name: 'Trade filing' }).waitFor();
     await regulator.getByText(/^All \d+ anchored records verify\.$/).waitFor();
     await expectAccessible(regulator);
     await screenshot(regulator, 'regulator-verifier');
@@ -284,6 +301,61 @@ describe('the web UI end to end', () => {
     await expect.poll(() => regulator.getByRole('table', { name: 'Audit entries, newest first' }).locator('tbody tr').count()).toBe(1);
     await expectAccessible(regulator);
     await screenshot(regulator, 'regulator-audit-log');
+  });
+
+  it('lets a regulator scan the market and acknowledge an alert with a note', async () => {
+    // Two organisations under one controller: one buys the other's data.
+    const seller = await verifiedParticipant(ex, { controllerCode: 'GROUP-HOLDING-E2E' });
+    const related = await verifiedParticipant(ex, { controllerCode: 'GROUP-HOLDING-E2E' });
+    const plan = await planOf(ex, seller.token, await listedDatasetOf(ex, seller), { priceFen: '800' });
+    await deposit(ex, related.token, 10_000n);
+    expect((await placeOrder(ex, related.token, plan)).status).toBe('ACCEPTED');
+
+    await regulator.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
+    await regulator.getByRole('button', { name: 'Scan the market now' }).click();
+    await regulator.getByText(/^Scan done: [1-9]\d* new alerts/).waitFor();
+    const open = regulator.getByRole('table', { name: 'Open alerts, newest first' });
+    await open.getByRole('cell', { name: 'Related-party trade', exact: true }).waitFor();
+    await regulator.getByLabel(/^Note · Related-party trade · /).fill('已核实：集团内部采购 · checked, an intra-group purchase');
+    await screenshot(regulator, 'regulator-alerts');
+    await regulator.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => open.getByRole('cell', { name: 'Related-party trade', exact: true }).count()).toBe(0);
+    await regulator.getByRole('button', { name: 'Show all alerts' }).click();
+    await regulator.getByRole('table', { name: 'All alerts, newest first' }).getByText('Acknowledged').waitFor();
+    await expectAccessible(regulator);
+
+    const alerts = await ex.gql(`{ alerts(rule: RELATED_PARTIES) { ... on QueryAlertsSuccess { data { status note } } } }`, {}, ex.keyOf('regulator'));
+    expect(alerts.data.alerts.data).toEqual([{ status: 'ACKNOWLEDGED', note: '已核实：集团内部采购 · checked, an intra-group purchase' }]);
+  });
+
+  it('lets a regulator preview the filing report for a period and download it as CSV and JSON', async () => {
+    await regulator.getByRole('navigation').getByRole('link', { name: 'Reports' }).click();
+    await regulator.getByLabel('Period', { exact: true }).first().selectOption('QUARTER');
+    await regulator.getByRole('button', { name: 'Preview' }).click();
+    const totals = regulator.getByRole('table', { name: 'Totals per period' });
+    await totals.waitFor();
+    // The same range the page asks for: from 1 January (Shanghai) to the end of today (Shanghai).
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const range = { from: new Date(`${today.slice(0, 4)}-01-01T00:00:00+08:00`).toISOString(), to: new Date(Date.parse(`${today}T00:00:00+08:00`) + 86_400_000).toISOString() };
+    const report = (await ex.gql(`query($from: DateTime, $to: DateTime) { filingReport(period: QUARTER, from: $from, to: $to) { ... on FilingReport { lines { period breakdown key listings trades turnover { fen } queries disputes } } } }`, range, ex.keyOf('regulator'))).data.filingReport;
+    const total = report.lines.filter((l: { breakdown: string }) => l.breakdown === 'TOTAL');
+    // Two trades (the annual licence and the related-party one), two listings so far this quarter.
+    expect(total).toEqual([expect.objectContaining({ listings: 2, trades: 2, turnover: { fen: '120800' } })]);
+    await totals.getByRole('rowheader', { name: total[0].period }).waitFor();
+    await expectAccessible(regulator);
+    await screenshot(regulator, 'regulator-reports');
+
+    const [csvDownload] = await Promise.all([regulator.waitForEvent('download'), regulator.getByRole('button', { name: 'Download the filing report (CSV)' }).click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/^filing-report-quarter-\d{4}-01-01-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = (await streamText(await csvDownload.createReadStream())).trimEnd().split('\r\n');
+    expect(csv[0]).toBe('period,breakdown,key,listings,trades,turnover_fen,queries,disputes');
+    expect(csv).toHaveLength(1 + report.lines.length);
+    expect(csv[1]).toBe(`${total[0].period},total,,2,2,120800,${total[0].queries},${total[0].disputes}`);
+
+    const [jsonDownload] = await Promise.all([regulator.waitForEvent('download'), regulator.getByRole('button', { name: 'Download the filing report (JSON)' }).click()]);
+    const json = JSON.parse(await streamText(await jsonDownload.createReadStream()));
+    expect(json).toMatchObject({ period: 'QUARTER', from: range.from, to: range.to });
+    expect(json.lines.map(({ turnover, ...l }: { turnover: { fen: string } }) => ({ ...l, turnover: { fen: turnover.fen } }))).toEqual(report.lines);
   });
 
   it('fits a phone screen', async () => {

@@ -63,6 +63,21 @@ describe('useRegulatorReadOnly', () => {
   });
 });
 
+describe('useRegulatorReadOnly on a read-only replica without a primary', () => {
+  it('refuses supervisory mutations too (there is nowhere to write them) and still serves queries', async () => {
+    ran.length = 0;
+    const yoga = createYoga<object>({ schema, plugins: [useRegulatorReadOnly({ supervisionWithoutPrimary: false }) as never], context: () => ({ viewer: viewer(['regulator']) }) });
+    const post = async (query: string) =>
+      (await (await yoga.fetch('http://node/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as {
+        data?: unknown;
+        errors?: { extensions?: { code?: string } }[];
+      };
+    expect((await post('{ catalog }')).data).toEqual({ catalog: 'datasets' });
+    expect((await post('mutation { suspendParticipant }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(ran).toEqual([]);
+  });
+});
+
 describe('useRegulatorReadOnly with a primary', () => {
   it("forwards supervisory mutations to the primary with the caller's key, and runs none locally", async () => {
     ran.length = 0;

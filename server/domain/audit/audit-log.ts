@@ -10,6 +10,7 @@ import type { Db, DbHandle, Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
+import { csvDocument } from '../csv.ts';
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 export const AUDIT_ENTRY_KIND = 'audit.entry';
@@ -141,11 +142,9 @@ export async function searchAuditLog({ db, actor, search }: { db: DbHandle; acto
 /** The same search as CSV (RFC 4180), for export. */
 export async function auditLogCsv(options: { db: DbHandle; actor: Viewer | null; search: AuditSearch }): Promise<string> {
   const rows = await searchAuditLog({ ...options, search: { ...options.search, first: options.search.first ?? 10_000 } });
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? canonicalJson(v) : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const header = ['seq', 'at', 'actor_id', 'api_key_id', 'action', 'subject_kind', 'subject_id', 'details', 'prev_hash', 'hash'];
-  const lines = rows.map((r) => [r.seq, r.at, r.actorId, r.apiKeyId, r.action, r.subjectKind, r.subjectId, r.details, r.prevHash, r.hash].map(cell).join(','));
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return csvDocument(
+    header,
+    rows.map((r) => [r.seq, r.at, r.actorId, r.apiKeyId, r.action, r.subjectKind, r.subjectId, r.details, r.prevHash, r.hash]),
+  );
 }

@@ -1,9 +1,10 @@
 // 备案统计: the regulator's view of filed trades — how many and for how much (turnover, the
-// sum of trade amounts in fen), grouped by any of period (day, ISO week or month, in
+// sum of trade amounts in fen), grouped by any of period (day, ISO week, month or quarter, in
 // Asia/Shanghai time), domain, classification, grade, territory and the cross-border flag,
 // filtered by time range and the same fields. One GROUP BY over the trades per call.
 import { and, eq, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbHandle } from '../../db/client.ts';
 import { trades } from '../../db/schema.ts';
 import { DOMAIN_NAMES, GRADES, type Domain } from '../catalog/taxonomy.ts';
@@ -14,14 +15,19 @@ import { Jurisdiction } from '../trading/terms.ts';
 
 export const FILING_DIMENSIONS = ['period', 'domain', 'classification', 'grade', 'territory', 'crossBorder'] as const;
 export type FilingDimension = (typeof FILING_DIMENSIONS)[number];
-export const FILING_PERIODS = ['day', 'week', 'month'] as const;
+export const FILING_PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 export type FilingPeriod = (typeof FILING_PERIODS)[number];
 
 /** Filing periods are the exchange's local calendar. */
 export const FILING_TIME_ZONE = 'Asia/Shanghai';
 
-/** How a period is labelled: 2024-03-04, 2024-W10 (ISO week), 2024-03. */
-const PERIOD_LABELS: Record<FilingPeriod, string> = { day: 'YYYY-MM-DD', week: 'IYYY-"W"IW', month: 'YYYY-MM' };
+/** How a period is labelled: 2024-03-04, 2024-W10 (ISO week), 2024-03, 2024-Q1. */
+const PERIOD_LABELS: Record<FilingPeriod, string> = { day: 'YYYY-MM-DD', week: 'IYYY-"W"IW', month: 'YYYY-MM', quarter: 'YYYY-"Q"Q' };
+
+/** The label of the local-calendar period an instant falls in (the period comes from the enum, never from a client's text). */
+export function periodLabelSql(instant: SQL | AnyPgColumn, period: FilingPeriod): SQL<string> {
+  return sql<string>`to_char(date_trunc(${sql.raw(`'${period}'`)}, ${instant} at time zone ${sql.raw(`'${FILING_TIME_ZONE}'`)}), ${sql.raw(`'${PERIOD_LABELS[period]}'`)})`;
+}
 
 const Input = z
   .object({
@@ -71,8 +77,7 @@ export async function filingStatistics({ db, actor, input }: { db: DbHandle; act
   if (options.territory) where.push(or(eq(trades.territory, options.territory), like(trades.territory, `${options.territory}-%`))!);
   if (options.crossBorder !== undefined) where.push(eq(trades.crossBorder, options.crossBorder));
 
-  // The period and its label come from the enums above, never from the client's text.
-  const periodLabel = sql<string>`to_char(date_trunc(${sql.raw(`'${options.period}'`)}, ${trades.createdAt} at time zone ${sql.raw(`'${FILING_TIME_ZONE}'`)}), ${sql.raw(`'${PERIOD_LABELS[options.period]}'`)})`;
+  const periodLabel = periodLabelSql(trades.createdAt, options.period);
   const dimensions: Record<FilingDimension, SQL> = {
     period: periodLabel,
     domain: sql`${trades.domain}`,

@@ -13,7 +13,7 @@ const TOUCH_EVERY_MS = 60_000;
  * Turns a bearer token into the viewer behind it. A malformed, unknown, revoked or expired
  * key, or one of a rejected participant, is UNAUTHENTICATED: the caller learns nothing more.
  */
-export async function authenticateApiKey({ db, token }: { db: Db; token: string }): Promise<Viewer> {
+export async function authenticateApiKey({ db, token, recordUse = true }: { db: Db; token: string; /** False on a read-only replica (the regulator's node), which writes nothing. */ recordUse?: boolean }): Promise<Viewer> {
   const parsed = parseApiKey(token);
   if (!parsed) throw new AppError('UNAUTHENTICATED', { message: 'the API key is malformed' });
   const [row] = await db
@@ -31,7 +31,7 @@ export async function authenticateApiKey({ db, token }: { db: Db; token: string 
   ) {
     throw new AppError('UNAUTHENTICATED', { message: 'the API key is unknown, revoked or expired' });
   }
-  if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+  if (recordUse && (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > TOUCH_EVERY_MS)) {
     // A sign-in by key, recorded at most once a minute per key.
     await db.transaction(async (tx) => {
       await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.key.id));

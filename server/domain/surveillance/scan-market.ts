@@ -41,9 +41,26 @@ export interface MarketScan {
   candidates: number;
 }
 
-export async function scanMarket(options: { db: Db; actor: Viewer | null; now?: Date; thresholds?: z.input<typeof Thresholds>; rules?: AlertRule[] }): Promise<MarketScan> {
+export interface ScanOptions {
+  db: Db;
+  now?: Date;
+  thresholds?: z.input<typeof Thresholds>;
+  rules?: AlertRule[];
+}
+
+/** A regulator's scan (mutation scanMarket). */
+export async function scanMarket(options: ScanOptions & { actor: Viewer | null }): Promise<MarketScan> {
   if (!options.actor) throw new AppError('UNAUTHENTICATED');
   if (!actsAs(options.actor, 'regulator')) throw new AppError('FORBIDDEN');
+  return runScan(options, options.actor);
+}
+
+/** The scheduler's scan (services.surveillance): the same rules, recorded in the audit log without an actor. */
+export function scanMarketOnSchedule(options: ScanOptions): Promise<MarketScan> {
+  return runScan(options, null);
+}
+
+async function runScan(options: ScanOptions, actor: Viewer | null): Promise<MarketScan> {
   const thresholds = { ...DEFAULT_THRESHOLDS, ...parseInput(Thresholds, options.thresholds ?? {}) };
   const context: RuleContext = { now: options.now ?? new Date(), thresholds };
   const rules = options.rules ?? (Object.keys(SURVEILLANCE_RULES) as AlertRule[]);
@@ -57,12 +74,16 @@ export async function scanMarket(options: { db: Db; actor: Viewer | null; now?: 
           .onConflictDoNothing({ target: alerts.fingerprint })
           .returning()
       : [];
-    await recordAudit(tx, {
-      actor: options.actor,
-      action: 'surveillance.scanned',
-      subjectKind: 'market',
-      details: { rules, candidates: candidates.length, raised: raised.map((a) => a.id) },
-    });
+    // A regulator's scan is always logged; a scheduled one only when it raised something,
+    // or the log would fill with a line every few minutes.
+    if (actor || raised.length > 0) {
+      await recordAudit(tx, {
+        actor,
+        action: 'surveillance.scanned',
+        subjectKind: 'market',
+        details: { rules, candidates: candidates.length, raised: raised.map((a) => a.id), scheduled: actor === null },
+      });
+    }
     return { raised, candidates: candidates.length };
   });
 }

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import type { Column } from '../catalog/dataset-input.ts';
 import type { Viewer } from '../participants/roles.ts';
 import { useLicence } from './use-licence.ts';
+import { csvDocument } from '../csv.ts';
 
 /**
  * Delivers the licensed version's rows as CSV to a buyer whose licence allows delivery. The
@@ -26,11 +27,10 @@ export async function deliverDataset({ db, actor, licenceId }: { db: Db; actor: 
       subjectId: licence.id,
       details: { deliveryId, datasetId: licence.datasetId, versionId: version!.id, rows: rows.length },
     });
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    const lines = rows.map((r) => columns.map((c) => cell((r.values as Record<string, unknown>)[c.name])).join(','));
-    return { filename: `${licence.datasetId}-v${version!.version}.csv`, csv: [columns.map((c) => c.name).join(','), ...lines].join('\r\n') + '\r\n' };
+    const csv = csvDocument(
+      columns.map((c) => c.name),
+      rows.map((r) => columns.map((c) => (r.values as Record<string, unknown>)[c.name])),
+    );
+    return { filename: `${licence.datasetId}-v${version!.version}.csv`, csv };
   });
 }

@@ -1,12 +1,12 @@
 // An anchored record's chain proof, and a button that checks it here in the browser: content
 // hash, leaf and Merkle path recomputed with the sdk; the root's place on chain as the API reports.
 import { useState } from 'preact/hooks';
-import type { AnchorProofCheck } from '../../../sdk/anchoring/verify-anchor-proof.ts';
+import type { AnchorProofCheck, AnchorProofInput } from '../../../sdk/anchoring/verify-anchor-proof.ts';
 import type { AnchorProof } from '../../../sdk/graphql/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Hash, KeyValues, StatusBadge } from './data.tsx';
 
-export function verifyInBrowser(proof: AnchorProof, content?: unknown): Promise<AnchorProofCheck> {
+export function verifyInBrowser(proof: AnchorProofInput, content?: unknown): Promise<AnchorProofCheck> {
   return import('../../../sdk/anchoring/verify-anchor-proof.ts').then((m) => m.verifyAnchorProof(proof, content));
 }
 

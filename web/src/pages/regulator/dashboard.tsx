@@ -1,150 +1,154 @@
-// 监管看板: filing statistics as charts (trades by day, by domain, by grade, cross-border), and
-// alerts. Until the filing-statistics API lands the figures are computed here from the trade
-// register (trades, side ALL), which every trade is filed to.
-import { listAllTrades } from '../../../../sdk/graphql/trading.ts';
+// 监管看板: the filing statistics and the periodic filing report from the API, as charts (activity
+// per period; breakdowns by domain, grade, jurisdiction, cross-border flag and price plan), and
+// the surveillance alerts (市场风险预警) to scan for and acknowledge.
+import { useState } from 'preact/hooks';
 import { listCatalog } from '../../../../sdk/graphql/catalog.ts';
-import type { Trade } from '../../../../sdk/graphql/types.ts';
+import {
+  acknowledgeAlert,
+  FILING_PERIODS,
+  getFilingReport,
+  getFilingStatistics,
+  listAlerts,
+  scanMarket,
+  type Alert,
+  type FilingPeriod,
+  type FilingReportLine,
+  type ReportBreakdown,
+} from '../../../../sdk/graphql/regulator.ts';
 import { Chart } from '../../components/chart.tsx';
-import { Yuan } from '../../components/data.tsx';
-import { ErrorNotice, Loading, Placeholder } from '../../components/feedback.tsx';
+import { Hash, StatusBadge, Yuan } from '../../components/data.tsx';
+import { ErrorNotice, Loading, Notice } from '../../components/feedback.tsx';
+import { SelectField, TextField } from '../../components/form.tsx';
 import { Page } from '../../components/page.tsx';
-import { sumYuan } from '../../components/trading-tables.tsx';
+import { useAction } from '../../hooks/use-action.ts';
 import { useAsync } from '../../hooks/use-async.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 
-export interface FilingStatistics {
-  count: number;
-  amountYuan: string;
-  crossBorder: number;
-  byDay: { day: string; count: number; amountYuan: number }[];
-  byDomain: { key: string; count: number; amountYuan: number }[];
-  byGrade: { key: string; count: number; amountYuan: number }[];
-}
+/** How far back the dashboard charts each kind of period: a month of days, half a year of weeks, two years of months or quarters. */
+const LOOKBACK_DAYS: Record<FilingPeriod, number> = { DAY: 30, WEEK: 182, MONTH: 730, QUARTER: 730 };
 
-const DAY_MS = 86_400_000;
-
-/** Every day from the first trade (or `minDays` before today) to today, empty days included. */
-function dailySeries(byDay: Map<string, { count: number; amountYuan: number }>, today: Date, minDays: number) {
-  const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  const first = [...byDay.keys()].sort()[0];
-  const start = Math.min(end - (minDays - 1) * DAY_MS, first ? Date.parse(`${first}T00:00:00Z`) : end);
-  const out: FilingStatistics['byDay'] = [];
-  for (let d = start; d <= end; d += DAY_MS) {
-    const day = new Date(d).toISOString().slice(0, 10);
-    out.push({ day, ...(byDay.get(day) ?? { count: 0, amountYuan: 0 }) });
+/** The figures of a report's breakdown summed over its periods, largest turnover first. */
+export function breakdownTotals(lines: FilingReportLine[], breakdown: ReportBreakdown) {
+  const byKey = new Map<string, { key: string; trades: number; turnoverYuan: number; listings: number; queries: number; disputes: number }>();
+  for (const l of lines) {
+    if (l.breakdown !== breakdown || l.key === null) continue;
+    const g = byKey.get(l.key) ?? { key: l.key, trades: 0, turnoverYuan: 0, listings: 0, queries: 0, disputes: 0 };
+    g.trades += l.trades;
+    g.turnoverYuan += Number(l.turnover.fen) / 100;
+    g.listings += l.listings;
+    g.queries += l.queries;
+    g.disputes += l.disputes;
+    byKey.set(l.key, g);
   }
-  return out;
-}
-
-export function filingStatistics(trades: Trade[], today = new Date()): FilingStatistics {
-  const group = (key: (t: Trade) => string) => {
-    const m = new Map<string, { count: number; amountYuan: number }>();
-    for (const t of trades) {
-      const k = key(t);
-      const g = m.get(k) ?? { count: 0, amountYuan: 0 };
-      g.count += 1;
-      g.amountYuan += Number(t.amount.fen) / 100;
-      m.set(k, g);
-    }
-    return [...m.entries()].map(([k, v]) => ({ key: k, ...v }));
-  };
-  return {
-    count: trades.length,
-    amountYuan: sumYuan(trades.map((t) => t.amount)),
-    crossBorder: trades.filter((t) => t.crossBorder).length,
-    byDay: dailySeries(new Map(group((t) => t.createdAt.slice(0, 10)).map(({ key, ...v }) => [key, v])), today, 30),
-    byDomain: group((t) => t.domain.toUpperCase()).sort((a, b) => b.count - a.count),
-    byGrade: group((t) => t.grade).sort((a, b) => a.key.localeCompare(b.key)),
-  };
+  return [...byKey.values()].sort((a, b) => b.turnoverYuan - a.turnoverYuan || b.trades - a.trades || a.key.localeCompare(b.key));
 }
 
 export default function DashboardPage() {
   const { t, label, formatNumber } = useI18n();
   const { client } = useSession();
-  const stats = useAsync(async () => filingStatistics(await listAllTrades(client, { side: 'ALL' })), [client]);
+  const [period, setPeriod] = useState<FilingPeriod>('DAY');
+  // 备案统计 over every filed trade: the totals and the cross-border split in one grouped call.
+  const totals = useAsync(() => getFilingStatistics(client, { groupBy: ['CROSS_BORDER'] }), [client]);
+  const report = useAsync(() => getFilingReport(client, { period, from: new Date(Date.now() - LOOKBACK_DAYS[period] * 86_400_000).toISOString() }), [client, period]);
   const listings = useAsync(() => listCatalog(client, { scope: 'ALL', first: 1 }), [client]);
-  const s = stats.data;
+  const s = totals.data;
+  const series = (report.data?.lines ?? []).filter((l) => l.breakdown === 'TOTAL');
+  const lines = report.data?.lines ?? [];
+  const keyLabel = (breakdown: ReportBreakdown, key: string) =>
+    breakdown === 'DOMAIN' ? label('domain', key.toUpperCase()) : breakdown === 'PRICE_PLAN' ? label('planKind', key.toUpperCase()) : breakdown === 'CROSS_BORDER' ? t(key === 'true' ? 'dashboard.crossBorderYes' : 'dashboard.crossBorderNo') : key;
   return (
     <Page title={t('dashboard.title')}>
-      <Placeholder title={t('dashboard.statsSource')} needs="filingStatistics(period, groupBy) — 备案统计 from the filing records">
-        <p class="small">{t('dashboard.statsSourceHint')}</p>
-      </Placeholder>
-      <ErrorNotice error={stats.error} />
+      <p class="muted">
+        {t('dashboard.statsSourceHint')} <Link to="/regulator/reports">{t('dashboard.exportLink')}</Link>
+      </p>
+      <ErrorNotice error={totals.error} />
       {!s ? (
         <Loading />
       ) : (
-        <>
-          <div class="grid three">
-            <section class="card" aria-labelledby="n-h">
-              <h2 id="n-h">{t('dashboard.trades')}</h2>
-              <div class="stat">{formatNumber(s.count)}</div>
-            </section>
-            <section class="card" aria-labelledby="amt-h">
-              <h2 id="amt-h">{t('dashboard.amount')}</h2>
-              <div class="stat">
-                <Yuan yuan={s.amountYuan} />
-              </div>
-            </section>
-            <section class="card" aria-labelledby="cb-h">
-              <h2 id="cb-h">{t('dashboard.crossBorder')}</h2>
-              <div class="stat">{formatNumber(s.crossBorder)}</div>
-            </section>
-            <section class="card" aria-labelledby="ds-h">
-              <h2 id="ds-h">{t('dashboard.datasets')}</h2>
-              <div class="stat">{listings.data ? formatNumber(listings.data.totalCount) : '…'}</div>
-              {listings.data && (
-                <p class="small muted">
-                  {listings.data.facets.grade.map((g) => `${g.value}: ${g.count}`).join(' · ')}
-                </p>
-              )}
-            </section>
-          </div>
-          <section class="card" aria-labelledby="daily-h">
-            <h2 id="daily-h">{t('dashboard.byDay')}</h2>
-            {s.count === 0 ? (
-              <p class="muted">{t('common.none')}</p>
-            ) : (
-              <Chart
-                title={t('dashboard.byDay')}
-                time
-                x={s.byDay.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000)}
-                series={[
-                  { label: t('dashboard.trades'), values: s.byDay.map((d) => d.count), color: '#1d4ed8', bars: true },
-                  { label: t('dashboard.amountYuan'), values: s.byDay.map((d) => d.amountYuan), color: '#d97706', right: true },
-                ]}
-              />
-            )}
+        <div class="grid three">
+          <section class="card" aria-labelledby="n-h">
+            <h2 id="n-h">{t('dashboard.trades')}</h2>
+            <div class="stat" data-stat="trades">
+              {formatNumber(s.tradeCount)}
+            </div>
           </section>
-          <div class="grid two">
-            <section class="card" aria-labelledby="dom-h">
-              <h2 id="dom-h">{t('dashboard.byDomain')}</h2>
-              <Breakdown rows={s.byDomain.map((r) => ({ ...r, name: label('domain', r.key) }))} title={t('dashboard.byDomain')} />
-            </section>
-            <section class="card" aria-labelledby="grade-h">
-              <h2 id="grade-h">{t('dashboard.byGrade')}</h2>
-              <Breakdown rows={s.byGrade.map((r) => ({ ...r, name: r.key }))} title={t('dashboard.byGrade')} />
-            </section>
-          </div>
-        </>
+          <section class="card" aria-labelledby="amt-h">
+            <h2 id="amt-h">{t('dashboard.amount')}</h2>
+            <div class="stat" data-stat="turnover">
+              <Yuan yuan={s.turnover.yuan} />
+            </div>
+          </section>
+          <section class="card" aria-labelledby="cb-h">
+            <h2 id="cb-h">{t('dashboard.crossBorder')}</h2>
+            <div class="stat" data-stat="cross-border">
+              {formatNumber(s.groups.find((g) => g.crossBorder === true)?.tradeCount ?? 0)}
+            </div>
+          </section>
+          <section class="card" aria-labelledby="ds-h">
+            <h2 id="ds-h">{t('dashboard.datasets')}</h2>
+            <div class="stat">{listings.data ? formatNumber(listings.data.totalCount) : '…'}</div>
+            {listings.data && <p class="small muted">{listings.data.facets.grade.map((g) => `${g.value}: ${g.count}`).join(' · ')}</p>}
+          </section>
+        </div>
       )}
-      <Placeholder title={t('dashboard.alerts')} needs="alerts (anomalous trading, tamper detection from recomputed roots, cross-border breaches)">
-        <p class="small">{t('dashboard.alertsHint')}</p>
-        <p class="small">
-          <Link to="/regulator/verify">{t('nav.verifier')}</Link>
-        </p>
-      </Placeholder>
+      <section class="card" aria-labelledby="series-h" aria-busy={report.loading}>
+        <h2 id="series-h">{t('dashboard.byPeriod')}</h2>
+        <div class="row">
+          <SelectField label={t('reports.periodKind')} value={period} onValue={setPeriod} options={FILING_PERIODS.map((p) => ({ value: p, label: t(`reports.period.${p}`) }))} />
+        </div>
+        <ErrorNotice error={report.error} />
+        {!report.data ? (
+          <Loading />
+        ) : series.length === 0 ? (
+          <p class="muted">{t('common.none')}</p>
+        ) : (
+          <>
+            <Chart
+              title={t('dashboard.byPeriod')}
+              x={series.map((_, i) => i)}
+              xLabels={series.map((l) => l.period)}
+              series={[
+                { label: t('dashboard.trades'), values: series.map((l) => l.trades), color: '#1d4ed8', bars: true },
+                { label: t('dashboard.amountYuan'), values: series.map((l) => Number(l.turnover.fen) / 100), color: '#d97706', right: true },
+              ]}
+            />
+            <Chart
+              title={t('dashboard.activity')}
+              x={series.map((_, i) => i)}
+              xLabels={series.map((l) => l.period)}
+              height={200}
+              series={[
+                { label: t('dashboard.listings'), values: series.map((l) => l.listings), color: '#059669' },
+                { label: t('dashboard.queries'), values: series.map((l) => l.queries), color: '#7c3aed' },
+                { label: t('dashboard.disputes'), values: series.map((l) => l.disputes), color: '#dc2626' },
+              ]}
+            />
+          </>
+        )}
+      </section>
+      {report.data && (
+        <div class="grid two">
+          {(['DOMAIN', 'GRADE', 'JURISDICTION', 'CROSS_BORDER', 'PRICE_PLAN'] as const).map((b) => (
+            <section class="card" aria-labelledby={`b-${b}-h`} key={b}>
+              <h2 id={`b-${b}-h`}>{t(`dashboard.by.${b}`)}</h2>
+              <Breakdown rows={breakdownTotals(lines, b).map((r) => ({ ...r, name: keyLabel(b, r.key) }))} title={t(`dashboard.by.${b}`)} />
+            </section>
+          ))}
+        </div>
+      )}
+      <AlertsPanel />
     </Page>
   );
 }
 
-function Breakdown({ rows, title }: { rows: { name: string; count: number; amountYuan: number }[]; title: string }) {
+function Breakdown({ rows, title }: { rows: { name: string; trades: number; turnoverYuan: number; listings: number; queries: number; disputes: number }[]; title: string }) {
   const { t, formatNumber } = useI18n();
   if (rows.length === 0) return <p class="muted">{t('common.none')}</p>;
   return (
     <>
-      <Chart title={title} x={rows.map((_, i) => i)} xLabels={rows.map((r) => r.name)} series={[{ label: t('dashboard.trades'), values: rows.map((r) => r.count), color: '#1d4ed8', bars: true }]} height={200} legend={false} />
+      <Chart title={title} x={rows.map((_, i) => i)} xLabels={rows.map((r) => r.name)} series={[{ label: t('dashboard.trades'), values: rows.map((r) => r.trades), color: '#1d4ed8', bars: true }]} height={200} legend={false} />
       <details>
         <summary>{t('dashboard.asTable')}</summary>
         <table>
@@ -157,19 +161,125 @@ function Breakdown({ rows, title }: { rows: { name: string; count: number; amoun
               <th scope="col" class="num">
                 {t('dashboard.amountYuan')}
               </th>
+              <th scope="col" class="num">
+                {t('dashboard.listings')}
+              </th>
+              <th scope="col" class="num">
+                {t('dashboard.queries')}
+              </th>
+              <th scope="col" class="num">
+                {t('dashboard.disputes')}
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.name}>
                 <td>{r.name}</td>
-                <td class="num">{formatNumber(r.count)}</td>
-                <td class="num">{formatNumber(r.amountYuan)}</td>
+                <td class="num">{formatNumber(r.trades)}</td>
+                <td class="num">{formatNumber(r.turnoverYuan)}</td>
+                <td class="num">{formatNumber(r.listings)}</td>
+                <td class="num">{formatNumber(r.queries)}</td>
+                <td class="num">{formatNumber(r.disputes)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </details>
     </>
+  );
+}
+
+/** 市场风险预警: the open alerts (or all), a scan on demand, and an acknowledgement with a note per alert. */
+function AlertsPanel() {
+  const { t, label, formatDate } = useI18n();
+  const { client } = useSession();
+  const [showAll, setShowAll] = useState(false);
+  const alerts = useAsync(() => listAlerts(client, { status: showAll ? undefined : 'OPEN' }), [client, showAll]);
+  const scan = useAction(async () => {
+    const r = await scanMarket(client);
+    alerts.reload();
+    return r;
+  });
+  const rows = alerts.data ?? [];
+  return (
+    <section class="card" aria-labelledby="alerts-h">
+      <h2 id="alerts-h">{t('dashboard.alerts')}</h2>
+      <p class="small muted">{t('dashboard.alertsHint')}</p>
+      <div class="row">
+        <button type="button" disabled={scan.pending} onClick={() => void scan.run()}>
+          {t('alerts.scan')}
+        </button>
+        <button type="button" aria-pressed={showAll} onClick={() => setShowAll(!showAll)}>
+          {showAll ? t('alerts.showOpen') : t('alerts.showAll')}
+        </button>
+      </div>
+      <ErrorNotice error={scan.error ?? alerts.error} />
+      {scan.result && <Notice kind="ok">{t('alerts.scanned', { raised: scan.result.raised.length, candidates: scan.result.candidates })}</Notice>}
+      {alerts.loading && !alerts.data ? (
+        <Loading />
+      ) : rows.length === 0 ? (
+        <p>{t('alerts.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption>{showAll ? t('alerts.captionAll') : t('alerts.captionOpen')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('alerts.rule')}</th>
+                <th scope="col">{t('alerts.severity')}</th>
+                <th scope="col">{t('alerts.subject')}</th>
+                <th scope="col">{t('common.created')}</th>
+                <th scope="col">{t('alerts.evidence')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.id}>
+                  <td>{label('alertRule', a.rule)}</td>
+                  <td>
+                    <StatusBadge group="severity" value={a.severity} />
+                  </td>
+                  <td>
+                    {label('alertSubject', a.subjectKind)} <Hash value={a.subjectId} keep={8} />
+                  </td>
+                  <td>{formatDate(a.createdAt, true)}</td>
+                  <td class="small">
+                    <code>{JSON.stringify(a.evidence).slice(0, 160)}</code>
+                  </td>
+                  <td>
+                    <StatusBadge group="alertStatus" value={a.status} />
+                  </td>
+                  <td>{a.status === 'OPEN' ? <Acknowledge alert={a} onDone={alerts.reload} /> : <span class="small">{a.note}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Acknowledge({ alert, onDone }: { alert: Alert; onDone: () => void }) {
+  const { t, label } = useI18n();
+  const { client } = useSession();
+  const [note, setNote] = useState('');
+  const ack = useAction(async () => {
+    const r = await acknowledgeAlert(client, alert.id, note.trim());
+    onDone();
+    return r;
+  });
+  const name = `${label('alertRule', alert.rule)} · ${alert.id.slice(0, 8)}`;
+  return (
+    <form class="stack" onSubmit={(e) => (e.preventDefault(), void ack.run())}>
+      <TextField label={`${t('alerts.note')} · ${name}`} value={note} onValue={setNote} required />
+      <button type="submit" disabled={ack.pending || !note.trim()}>
+        {t('alerts.acknowledge')}
+      </button>
+      <ErrorNotice error={ack.error} />
+    </form>
   );
 }
