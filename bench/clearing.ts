@@ -206,7 +206,7 @@ async function backendCpuMs(db: Db): Promise<Map<number, number> | null> {
 }
 
 /** A fresh database on the PostgreSQL server that answers, or null when none does. */
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = postgres(adminUrl, { max: 1, connect_timeout: 2, onnotice: () => {} });
   const name = `exchange_bench_${randomBytes(6).toString('hex')}`;

@@ -1,7 +1,7 @@
 // The encrypted query kinds' costs: raw ct × pt throughput on every core through the worker pool,
 // the ID-set match against a 1,000,000-row provider list (hashing included), the group
 // aggregate and the linear score with and without the caches, and the bytes that travel.
-// The 1,000,000-row SQL comparison is the lead's to add.
+// The 1,000,000-row SQL comparison is bench/he-group-query.ts.
 // Standalone: node --import tsx bench/he-queries.ts
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';

@@ -28,6 +28,18 @@ export async function listMyHeKeySets(client: ExchangeClient): Promise<HeKeySet[
   return unwrap(data.myHeKeySets).data;
 }
 
+/**
+ * A fresh hashing salt for one ID-set query under the licence: give it to encryptIdSet
+ * ({ salt }). The exchange refuses a second query with the same salt (SALT_REUSED).
+ */
+export async function issueIdSetSalt(client: ExchangeClient, licenceId: string): Promise<{ salt: string; expiresAt: string }> {
+  const data = await client.request<{ issueIdSetSalt: Typed<{ salt: string; expiresAt: string }, 'IdSetSalt'> | AppErrorResult }>(
+    `mutation($licence: ID!) { issueIdSetSalt(licenceId: $licence) { __typename ... on IdSetSalt { salt expiresAt } ${APP_ERROR_FIELDS} } }`,
+    { licence: licenceId },
+  );
+  return unwrap(data.issueIdSetSalt);
+}
+
 export interface SubmitEncryptedQueryArgs {
   licenceId: string;
   keyId: string;

@@ -4,7 +4,8 @@
 //
 // Hashing. Both sides map an identifier to one of D = 2^domainBits buckets:
 //   bucket(id) = first 32 bits of SHA-256(UTF-8 "pdx/id-set/v1\n" ‖ salt ‖ "\n" ‖ id) >> (32 − domainBits)
-// with a 128-bit salt drawn fresh for every query. Identifiers are compared byte for byte, so
+// with a 128-bit salt fresh for every query: the exchange issues it per licence and query
+// (issueIdSetSalt) and refuses a query whose salt was already used (SALT_REUSED). Identifiers are compared byte for byte, so
 // normalise them first (E.164 phone numbers, lower-cased e-mail addresses, or their hashes).
 // The buyer encrypts the 0/1 indicator of the buckets its identifiers fall in, 8192 buckets
 // per BFV ciphertext (all slots of both batch rows); the server hashes its rows with the same
@@ -108,7 +109,10 @@ export function chooseIdSetDomainBits(
 
 export interface EncryptIdSetOptions {
   domainBits?: number;
-  /** Defaults to a fresh salt; give one only when the server issued it for this query. */
+  /**
+   * The salt the exchange issued for this query (issueIdSetSalt); the exchange refuses any
+   * other. Defaults to a fresh local salt, for evaluating outside the exchange.
+   */
   salt?: string;
   /** Tell the server how many buckets are marked, for datasets with a minimum set size. */
   declareSetSize?: boolean;

@@ -1,5 +1,6 @@
 // 可用不可见: encrypted queries. Buyers upload public HE keys once, submit encrypted queries
 // under a licence, and fetch encrypted answers that only their own secret key opens.
+import { issueIdSetSalt, type IdSetSaltRow } from '../domain/queries/issue-id-set-salt.ts';
 import { getEncryptedQuery, listEncryptedQueries, listKeySets } from '../domain/queries/find-queries.ts';
 import { getLicence } from '../domain/trading/find-trading.ts';
 import { QUERY_KINDS, type QueryKind } from '../domain/queries/query-params.ts';
@@ -46,6 +47,14 @@ export const EncryptedQueryRef = builder.objectRef<EncryptedQueryRow>('Encrypted
   }),
 });
 
+const IdSetSaltRef = builder.objectRef<IdSetSaltRow>('IdSetSalt').implement({
+  description: 'A hashing salt for one private ID-set match under a licence: pass it to the sdk (encryptIdSet salt); a second query with it is refused (SALT_REUSED)',
+  fields: (t) => ({
+    salt: t.exposeString('salt'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   encryptedQuery: t.field({
     type: EncryptedQueryRef,
@@ -77,6 +86,14 @@ builder.mutationFields((t) => ({
     errors: {},
     args: { bundle: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => uploadKeySet({ db: ctx.services.db, actor: ctx.viewer, bundle: args.bundle }),
+  }),
+  issueIdSetSalt: t.field({
+    type: IdSetSaltRef,
+    description: 'A fresh salt for the next ID-set query under this licence; each salt serves one query',
+    authScopes: { buyer: true },
+    errors: {},
+    args: { licenceId: t.arg.globalID({ required: true, for: LicenceRef }) },
+    resolve: (_r, args, ctx) => issueIdSetSalt({ db: ctx.services.db, actor: ctx.viewer, licenceId: args.licenceId.id }),
   }),
   submitEncryptedQuery: t.field({
     type: EncryptedQueryRef,

@@ -2,6 +2,7 @@
 // identifiers and weights are encrypted; these names are not, and they are checked against
 // the licensed version's schema before anything is queued.
 import { z } from 'zod';
+import { ID_SET_CHUNK_BUCKETS, isIdSetDomainBits, MAX_ID_SET_DOMAIN_BITS, MIN_ID_SET_DOMAIN_BITS } from '../../../sdk/he/id-set-match.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import type { Column } from '../catalog/dataset-input.ts';
@@ -50,5 +51,21 @@ export function checkQueryParams(kind: QueryKind, params: unknown, columns: Colu
       p.columns.forEach((c, i) => column(columns, c, `params.columns.${i}`, ['integer', 'decimal']));
       return { params: p, groupCount: group.categories!.length };
     }
+  }
+}
+
+/**
+ * The public shape of an ID-set query, checked at submission so an oversized domain is refused
+ * before it is stored and metered: the bucket domain within the accepted range, one chunk per
+ * 8192 buckets. The evaluator checks the ciphertexts themselves.
+ */
+export function checkIdSetShape(query: Record<string, unknown>): void {
+  const { domainBits, chunks } = query;
+  if (!isIdSetDomainBits(domainBits)) {
+    throw new AppError('INVALID_INPUT', { field: 'query.domainBits', message: `query.domainBits: the bucket domain must be 2^${MIN_ID_SET_DOMAIN_BITS} to 2^${MAX_ID_SET_DOMAIN_BITS}` });
+  }
+  const expected = 2 ** domainBits / ID_SET_CHUNK_BUCKETS;
+  if (!Array.isArray(chunks) || chunks.length !== expected) {
+    throw new AppError('INVALID_INPUT', { field: 'query.chunks', message: `query.chunks: a domain of 2^${domainBits} buckets takes ${expected} ciphertexts` });
   }
 }

@@ -12,7 +12,8 @@ import { requireUuid } from '../ids.ts';
 import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
 import { useLicence } from '../trading/use-licence.ts';
-import { checkQueryParams, QUERY_KINDS } from './query-params.ts';
+import { spendIdSetSalt } from './issue-id-set-salt.ts';
+import { checkIdSetShape, checkQueryParams, QUERY_KINDS } from './query-params.ts';
 
 /** An ID-set query over 2^22 buckets is ~110 MB of base64; that is the ceiling. */
 export const MAX_QUERY_BYTES = 128 * 1024 * 1024;
@@ -33,7 +34,8 @@ export type EncryptedQueryRow = typeof encryptedQueries.$inferSelect;
 /**
  * A licensed buyer submits an encrypted query. The licence is checked and the use metered
  * (quota, ε, per-query price) in the same transaction that queues the job; the server stores
- * only ciphertexts and column names, and the audit log only a hash of the parameters.
+ * only ciphertexts and column names, and the audit log only a hash of the parameters. An
+ * ID-set query spends a salt the exchange issued for the licence (issue-id-set-salt.ts).
  */
 export async function submitEncryptedQuery({ db, actor, input }: { db: Db; actor: Viewer | null; input: z.input<typeof Input> }): Promise<EncryptedQueryRow> {
   if (!actor) throw new AppError('UNAUTHENTICATED');
@@ -60,6 +62,10 @@ export async function submitEncryptedQuery({ db, actor, input }: { db: Db; actor
     }
     const epsilonMicro = data.epsilon === undefined || licence.epsilonBudgetMicro === null ? null : BigInt(Math.round(data.epsilon * 1e6));
     const id = randomUUID();
+    if (data.kind === 'id-set-match') {
+      checkIdSetShape(data.query);
+      await spendIdSetSalt(tx, { licenceId: licence.id, salt: data.query.salt, queryId: id });
+    }
     await useLicence(tx, actor, { licenceId: licence.id, use: 'query', usageRef: `query:${id}`, kind: data.kind, epsilonMicro: epsilonMicro ?? undefined });
     const paramsHash = createHash('sha256').update(canonicalJson({ kind: data.kind, params })).digest('hex');
     const [row] = await tx
