@@ -2,7 +2,7 @@
 // mapped onto the compliance circuits' encoding (sdk/zk/dataset-schema.ts), so that the root
 // the catalog records is the root the compliance proofs are made against. The server recomputes
 // it from uploaded rows with this same function.
-import { datasetCommitment } from './zk/dataset-commitment.ts';
+import { commitDataset, type CommittedDataset } from './zk/dataset-commitment.ts';
 import type { CellValue, ColumnSchema, DatasetSchema } from './zk/dataset-schema.ts';
 
 export interface CatalogColumn {
@@ -43,8 +43,13 @@ export function commitmentRow(columns: readonly CatalogColumn[], row: Readonly<R
   return out;
 }
 
+/** The committed dataset a provider keeps to prove compliance from (sdk/zk provers), under the catalog schema. */
+export function commitCatalogDataset(columns: readonly CatalogColumn[], rows: readonly Readonly<Record<string, CellValue>>[]): CommittedDataset {
+  return commitDataset(commitmentSchema(columns), rows.map((r) => commitmentRow(columns, r)));
+}
+
 /** Root (decimal string) and row count of the rows under the catalog schema. */
 export function catalogCommitment(columns: readonly CatalogColumn[], rows: readonly Readonly<Record<string, CellValue>>[]): { root: string; rowCount: number } {
-  const { root, rowCount } = datasetCommitment(commitmentSchema(columns), rows.map((r) => commitmentRow(columns, r)));
+  const { root, rowCount } = commitCatalogDataset(columns, rows);
   return { root: root.toString(), rowCount };
 }

@@ -4,7 +4,9 @@ import { loadCircuit } from '../../server/privacy/zk/artifacts.ts';
 import type { CircuitName } from '../../circuits/registry.ts';
 import type { ProverArtifacts } from '../../sdk/zk/groth16.ts';
 import type { DatasetRow, DatasetSchema } from '../../sdk/zk/dataset-schema.ts';
-import type { DeclaredRules } from '../../sdk/zk/rules.ts';
+import { encodeRules, type DeclaredRules } from '../../sdk/zk/rules.ts';
+import { commitCatalogDataset, commitmentSchema } from '../../sdk/catalog-commitment.ts';
+import { datasetInput, domainColumns, type FactoryColumn } from './datasets.ts';
 
 /** A provider's transaction extract: no personal column. */
 export const tradeSchema: DatasetSchema = {
@@ -41,4 +43,27 @@ export function withRow(rows: readonly DatasetRow[], index: number, change: Reco
 export async function proverArtifacts(circuit: CircuitName): Promise<ProverArtifacts> {
   const { paths } = await loadCircuit(circuit);
   return { wasm: paths.wasm, zkey: paths.zkey };
+}
+
+/** tradeSchema as catalog columns (the GraphQL DatasetInput shape). */
+export const TRADE_COLUMNS: FactoryColumn[] = [
+  { name: 'buyer_age', type: 'INTEGER', nullable: false, sensitivity: 'NONE' },
+  { name: 'amount', type: 'DECIMAL', nullable: true, sensitivity: 'NONE', scale: 2 },
+  { name: 'region', type: 'CATEGORY', nullable: false, sensitivity: 'NONE', categories: ['华北', '华东', '华南', '西部', '东北'] },
+  { name: 'memo', type: 'TEXT', nullable: true, sensitivity: 'NONE' },
+];
+
+/**
+ * An L3 catalog dataset of `rowCount` trade rows declaring tradeRules, and what its provider keeps
+ * to prove from: the committed dataset and the encoded rules, both computed by the sdk.
+ */
+export function l3TradeDataset(rowCount: number, overrides: Record<string, unknown> = {}) {
+  // As a CSV upload gives them: every value a string.
+  const rows = tradeRows(rowCount).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])));
+  const columns = domainColumns(TRADE_COLUMNS);
+  return {
+    ...datasetInput({ columns: TRADE_COLUMNS, grade: 'L3', complianceRules: tradeRules, ...overrides }, rows),
+    committed: commitCatalogDataset(columns, rows),
+    rules: encodeRules(commitmentSchema(columns), tradeRules),
+  };
 }

@@ -1,6 +1,7 @@
 // The automated checks a submission for review runs (合规审查, first pass). Each is a named
 // rule with a result the operator sees in the review queue; a failing rule blocks submission.
 import type { datasetVersions } from '../../db/schema.ts';
+import type { ComplianceProofStatus } from './compliance-proof-status.ts';
 import type { Column } from './dataset-input.ts';
 
 type Version = typeof datasetVersions.$inferSelect;
@@ -22,7 +23,7 @@ export const LISTING_RULES = {
 
 export type ListingRule = keyof typeof LISTING_RULES;
 
-export function runListingChecks(version: Version, context: { hasVerifiedComplianceProof: boolean }): CheckResult[] {
+export function runListingChecks(version: Version, context: { complianceProof: ComplianceProofStatus }): CheckResult[] {
   const columns = version.columns as Column[];
   const personalColumns = columns.filter((c) => c.sensitivity === 'personal' || c.sensitivity === 'sensitive_personal');
   const sensitive = columns.some((c) => c.sensitivity === 'sensitive_personal');
@@ -77,8 +78,12 @@ export function runListingChecks(version: Version, context: { hasVerifiedComplia
   const needsProof = grade === 3;
   add(
     'compliance_proof_for_grade',
-    !needsProof || context.hasVerifiedComplianceProof,
-    !needsProof ? 'not required below L3' : context.hasVerifiedComplianceProof ? 'a verified proof is attached' : 'L3 data needs a verified compliance proof',
+    !needsProof || context.complianceProof.verified,
+    !needsProof
+      ? 'not required below L3'
+      : context.complianceProof.verified
+        ? context.complianceProof.detail
+        : `L3 data needs a verified compliance proof: ${context.complianceProof.detail}`,
   );
   return results;
 }

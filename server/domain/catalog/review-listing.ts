@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
-import { hasVerifiedComplianceProof } from './compliance-proof-status.ts';
+import { complianceProofStatus } from './compliance-proof-status.ts';
 import { runListingChecks } from './listing-checks.ts';
 import { assertTransition, currentVersion, lockDataset, transitionListing, type DatasetRow } from './listing-transition.ts';
 
@@ -27,7 +27,7 @@ export async function reviewListing({ db, actor, input }: { db: Db; actor: Viewe
     const dataset = await lockDataset(tx, datasetId);
     assertTransition(dataset, approve ? 'approve' : 'reject');
     const version = await currentVersion(tx, dataset);
-    const checks = runListingChecks(version, { hasVerifiedComplianceProof: await hasVerifiedComplianceProof(tx, version.id) });
+    const checks = runListingChecks(version, { complianceProof: await complianceProofStatus(tx, version) });
     if (approve && checks.some((c) => !c.passed)) {
       throw new AppError('CHECKS_FAILED', { message: 'the automated checks no longer pass', details: { checks } });
     }

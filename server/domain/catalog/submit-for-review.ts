@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
-import { hasVerifiedComplianceProof } from './compliance-proof-status.ts';
+import { complianceProofStatus } from './compliance-proof-status.ts';
 import { runListingChecks, type CheckResult } from './listing-checks.ts';
 import { currentVersion, lockDataset, transitionListing, type DatasetRow } from './listing-transition.ts';
 
@@ -18,7 +18,7 @@ export async function submitForReview({ db, actor, datasetId }: { db: Db; actor:
     const dataset = await lockDataset(tx, datasetId);
     if (dataset.providerId !== actor!.participantId) throw new AppError('NOT_FOUND', { field: 'datasetId' });
     const version = await currentVersion(tx, dataset);
-    const checks = runListingChecks(version, { hasVerifiedComplianceProof: await hasVerifiedComplianceProof(tx, version.id) });
+    const checks = runListingChecks(version, { complianceProof: await complianceProofStatus(tx, version) });
     const failed = checks.filter((c) => !c.passed);
     if (failed.length > 0) {
       throw new AppError('CHECKS_FAILED', {

@@ -6,7 +6,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Groth16VerificationKey } from 'snarkjs';
 import { DEFAULT_BUILD_DIR, MANIFEST_VERSION, type CircuitManifest } from '../../../circuits/manifest.ts';
-import { circuitSpec, type CircuitName, type CircuitSpec } from '../../../circuits/registry.ts';
+import { circuits, circuitSpec, type CircuitName, type CircuitSpec } from '../../../circuits/registry.ts';
 
 export type ZkArtifactsErrorCode =
   /** No manifest: `npm run build:circuits` has not run, or did not finish. */
@@ -95,4 +95,17 @@ async function readCircuit(name: CircuitName): Promise<LoadedCircuit> {
     );
   }
   return { spec, manifest, paths, verificationKey, vkeySha256 };
+}
+
+/**
+ * Every registered circuit as ComplianceRegistry registers its verifier: name, sha256 of the
+ * verification key, number of public signals. Throws ZkArtifactsError when one is not built.
+ */
+export async function builtCircuitKeys(): Promise<{ name: CircuitName; vkeySha256: string; publicSignalCount: number }[]> {
+  return Promise.all(
+    circuits.map(async ({ name }) => {
+      const { spec, vkeySha256 } = await loadCircuit(name);
+      return { name, vkeySha256, publicSignalCount: spec.publicSignals.length };
+    }),
+  );
 }

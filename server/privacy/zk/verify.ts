@@ -40,7 +40,8 @@ const proofSchema = z.object({
   curve: z.literal('bn128').optional(),
 });
 
-function parseProof(proof: unknown): Groth16Proof {
+/** The proof in snarkjs' shape (protocol and curve set); throws MalformedProofError. */
+export function parseProof(proof: unknown): Groth16Proof {
   const parsed = proofSchema.safeParse(proof);
   if (!parsed.success) throw new MalformedProofError(`malformed proof: ${z.prettifyError(parsed.error)}`);
   return { ...parsed.data, protocol: 'groth16', curve: 'bn128' };
