@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { AnchorRegistry } from './chain/anchoring/anchor-registry.ts';
 import { AnchoringWorker } from './chain/anchoring/anchoring-worker.ts';
 import { ChainClient } from './chain/client.ts';
+import { ensureComplianceRegistry, type ComplianceRegistry } from './chain/compliance-registry.ts';
 import { loadCoreArtifact } from './chain/contracts.ts';
-import { ensureDeployed } from './chain/deploy.ts';
+import { ensureDeployed, recordedDeployment, type Deployment } from './chain/deploy.ts';
 import { OutboxDispatcher } from './chain/outbox.ts';
 import { ParticipantRegistry } from './chain/registry.ts';
 import type { Config } from './config.ts';
@@ -14,8 +15,10 @@ import { openDatabase, type Database, type Db } from './db/client.ts';
 import { ClearingScheduler } from './domain/clearing/clearing-scheduler.ts';
 import { closeDueBidRounds, type RoundOutcome } from './domain/auctions/close-bid-round.ts';
 import { EncryptedQueryRunner } from './domain/queries/run-encrypted-queries.ts';
+import { scanMarketOnSchedule, type MarketScan } from './domain/surveillance/scan-market.ts';
 import { WorkerLoop } from './worker-loop.ts';
 import { HeWorkerPool } from './privacy/he/pool.ts';
+import { builtCircuitKeys, ZkArtifactsError } from './privacy/zk/artifacts.ts';
 import { LocalPaymentGateway, type PaymentGateway } from './domain/ledger/payment-gateway.ts';
 
 export interface Services {
@@ -24,7 +27,12 @@ export interface Services {
   database: Database;
   db: Db;
   chain: ChainClient;
-  contracts: { participantRegistry: ParticipantRegistry; anchorRegistry: AnchorRegistry };
+  contracts: {
+    participantRegistry: ParticipantRegistry;
+    anchorRegistry: AnchorRegistry;
+    /** Records verified compliance proofs (合规证明); null until the circuits are built, and on a read-only node. */
+    complianceRegistry: ComplianceRegistry | null;
+  };
   outbox: OutboxDispatcher;
   /** Seals anchor records into batches and drains the outbox; `start` it, or `runOnce` in tests. */
   anchoring: AnchoringWorker;
@@ -36,6 +44,8 @@ export interface Services {
   encryptedQueries: EncryptedQueryRunner;
   /** Closes sealed-bid rounds whose deadline has passed. */
   auctions: WorkerLoop<RoundOutcome[]>;
+  /** 市场风险预警: runs the surveillance rules every SURVEILLANCE_INTERVAL_MS once started. */
+  surveillance: WorkerLoop<MarketScan>;
 }
 
 export interface BuiltServices {
@@ -44,7 +54,12 @@ export interface BuiltServices {
   close(): Promise<void>;
 }
 
-/** Opens the database (migrated) and the chain, deploys the contracts it lacks, and builds the workers (not started). */
+/**
+ * Opens the database (migrated) and the chain, deploys the contracts it lacks, and builds the
+ * workers (not started). A regulator's node (mode regulator-readonly) opens a read-only database
+ * session without migrating, reads the chain without a signer and finds the contracts the primary
+ * deployed; its workers are built but never started (they could not write anyway).
+ */
 export async function buildServices(config: Config, log: Logger): Promise<BuiltServices> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -57,9 +72,10 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
     }
   };
   try {
-    const database: Database = await openDatabase(config.database);
+    const readOnly = config.mode === 'regulator-readonly';
+    const database: Database = await openDatabase(config.database, { readOnly });
     closers.push(() => database.close());
-    log.info({ database: database.kind, location: database.location }, 'database ready, migrations applied');
+    log.info({ database: database.kind, location: database.location, readOnly }, readOnly ? 'database ready (read-only)' : 'database ready, migrations applied');
 
     const chain = await ChainClient.open(
       config.chain.kind === 'embedded' ? { kind: 'embedded', projectRoot: config.projectRoot } : config.chain,
@@ -68,24 +84,35 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
     );
     closers.push(() => chain.close());
     const registryArtifact = loadCoreArtifact(config.projectRoot, 'ParticipantRegistry');
-    const registryDeployment = await ensureDeployed(chain, database.db, log, registryArtifact, [chain.operatorAddress]);
+    const deployment = (artifact: typeof registryArtifact): Promise<Deployment> =>
+      readOnly ? recordedDeployment(chain, database.db, artifact) : ensureDeployed(chain, database.db, log, artifact, [chain.operatorAddress]);
+    const registryDeployment = await deployment(registryArtifact);
     const participantRegistry = new ParticipantRegistry(chain, registryDeployment.address, registryArtifact.abi);
     const anchorArtifact = loadCoreArtifact(config.projectRoot, 'AnchorRegistry');
-    const anchorDeployment = await ensureDeployed(chain, database.db, log, anchorArtifact, [chain.operatorAddress]);
+    const anchorDeployment = await deployment(anchorArtifact);
     const anchorRegistry = new AnchorRegistry(chain, anchorDeployment.address, anchorArtifact.abi, database.db);
     log.info(
       {
         chain: chain.embedded ? 'embedded (in-process EVM)' : 'json-rpc',
         chainId: chain.chainId.toString(),
-        operator: chain.operatorAddress,
+        operator: chain.readOnly ? null : chain.operatorAddress,
         participantRegistry: registryDeployment.address,
         anchorRegistry: anchorDeployment.address,
       },
       'chain ready',
     );
 
-    const outbox = new OutboxDispatcher(database.db, log, { ...participantRegistry.outboxHandlers(), ...anchorRegistry.outboxHandlers() });
+    const complianceRegistry = readOnly ? null : await deployComplianceRegistry(chain, database.db, log, config.projectRoot);
+
+    const outbox = new OutboxDispatcher(database.db, log, {
+      ...participantRegistry.outboxHandlers(),
+      ...anchorRegistry.outboxHandlers(),
+      ...complianceRegistry?.outboxHandlers(),
+    });
     closers.push(() => outbox.stop());
+    // The embedded chain lives in this one process, so no other dispatcher can hold a lease:
+    // leases left by a killed predecessor would hold its rows back for minutes.
+    if (chain.embedded) await outbox.releaseLeases();
     const anchoring = new AnchoringWorker(database.db, log, outbox);
     closers.push(() => anchoring.stop());
     const clearing = new ClearingScheduler(database.db, log, config.clearing);
@@ -99,6 +126,8 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
     closers.push(() => encryptedQueries.stop());
     const auctions = new WorkerLoop('auction closer', log, () => closeDueBidRounds({ db: database.db }));
     closers.push(() => auctions.stop());
+    const surveillance = new WorkerLoop('market surveillance', log, () => scanMarketOnSchedule({ db: database.db }));
+    closers.push(() => surveillance.stop());
 
     const services: Services = {
       config,
@@ -106,17 +135,37 @@ export async function buildServices(config: Config, log: Logger): Promise<BuiltS
       database,
       db: database.db,
       chain,
-      contracts: { participantRegistry, anchorRegistry },
+      contracts: { participantRegistry, anchorRegistry, complianceRegistry },
       outbox,
       anchoring,
       paymentGateway: new LocalPaymentGateway(),
       clearing,
       encryptedQueries,
       auctions,
+      surveillance,
     };
     return { services, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/**
+ * ComplianceRegistry with a verifier per built circuit. Without built circuits the exchange still
+ * starts (proofs cannot be verified then anyway): a warning, and compliance records wait in the
+ * outbox until a restart after `npm run build:circuits` and `npm run build:contracts`.
+ */
+async function deployComplianceRegistry(chain: ChainClient, db: Db, log: Logger, projectRoot: string): Promise<ComplianceRegistry | null> {
+  let circuits;
+  try {
+    circuits = await builtCircuitKeys();
+  } catch (err) {
+    if (!(err instanceof ZkArtifactsError)) throw err;
+    log.warn({ error: err.message }, 'circuits not built: ComplianceRegistry not deployed');
+    return null;
+  }
+  const registry = await ensureComplianceRegistry({ client: chain, db, log, projectRoot, circuits });
+  log.info({ complianceRegistry: registry.address }, 'compliance registry ready');
+  return registry;
 }

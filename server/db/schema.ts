@@ -98,7 +98,8 @@ export const chainJournal = pgTable(
     purpose: text('purpose').notNull(),
     blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
     blockNumber: bigint('block_number', { mode: 'bigint' }),
-    status: text('status', { enum: ['sent', 'mined', 'reverted'] }).notNull().default('sent'),
+    /** `dropped`: an external node accepted it and forgot it unmined; a retry sends it again. */
+    status: text('status', { enum: ['sent', 'mined', 'reverted', 'dropped'] }).notNull().default('sent'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('chain_journal_tx_hash_key').on(t.txHash), index('chain_journal_chain_idx').on(t.chainId, t.seq)],
@@ -771,6 +772,27 @@ export const encryptedQueries = pgTable(
   ],
 );
 
+/**
+ * ID-set hashing salts the exchange issued, one per licence and query: a salt is spent by the
+ * ID-set query that uses it, and a second query with it is refused (a reused salt would let
+ * the buyer line up bucket hits, false matches included, across queries).
+ */
+export const idSetSalts = pgTable(
+  'id_set_salts',
+  {
+    /** 128 random bits, 32 lower-case hex digits (sdk/he/id-set-match.ts). */
+    salt: text('salt').primaryKey(),
+    licenceId: uuid('licence_id')
+      .notNull()
+      .references(() => licences.id),
+    issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The query that spent it; null while it is unused. */
+    queryId: uuid('query_id'),
+  },
+  (t) => [index('id_set_salts_licence_idx').on(t.licenceId, t.queryId)],
+);
+
 /** A verified zero-knowledge compliance proof about a dataset version, recorded on chain too. */
 export const complianceProofs = pgTable(
   'compliance_proofs',
@@ -789,11 +811,60 @@ export const complianceProofs = pgTable(
     proof: jsonb('proof').notNull(),
     /** sha256 of the proof and public signals: the same proof twice is a replay. */
     proofHash: text('proof_hash').notNull(),
+    /**
+     * The ComplianceRegistry's key, keccak256(circuit, dataset, version, public signals): one
+     * statement once per version (a re-randomised proof of it is a replay too).
+     */
+    recordHash: text('record_hash').notNull(),
     vkeySha256: text('vkey_sha256').notNull(),
     submittedBy: uuid('submitted_by').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('compliance_proofs_proof_hash_key').on(t.proofHash), index('compliance_proofs_version_idx').on(t.versionId, t.circuit)],
+  (t) => [
+    uniqueIndex('compliance_proofs_proof_hash_key').on(t.proofHash),
+    uniqueIndex('compliance_proofs_record_hash_key').on(t.recordHash),
+    index('compliance_proofs_version_idx').on(t.versionId, t.circuit),
+  ],
+);
+
+/**
+ * 抽样审计: a sampled audit of a dataset version asked for by its reviewer (the operator) or its
+ * provider: s samples, proved by one sampled_audit proof per exchange-issued nonce.
+ */
+export const complianceAuditChallenges = pgTable(
+  'compliance_audit_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => datasetVersions.id),
+    samples: integer('samples').notNull(),
+    requestedBy: uuid('requested_by').notNull(),
+    /** Asked for by the reviewer: the reviewer's latest s is what the listing check requires. */
+    byReviewer: boolean('by_reviewer').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('compliance_audit_challenges_version_idx').on(t.versionId, t.createdAt)],
+);
+
+/** A nonce the exchange issued for a sampled audit (the provider cannot pick its samples); used once. */
+export const complianceAuditNonces = pgTable(
+  'compliance_audit_nonces',
+  {
+    /** A random field element, decimal. */
+    nonce: text('nonce').primaryKey(),
+    challengeId: uuid('challenge_id')
+      .notNull()
+      .references(() => complianceAuditChallenges.id),
+    versionId: uuid('version_id').notNull(),
+    position: integer('position').notNull(),
+    /** The verified sampled_audit proof that used it. */
+    proofId: uuid('proof_id'),
+  },
+  (t) => [index('compliance_audit_nonces_challenge_idx').on(t.challengeId, t.position)],
 );
 
 // ---------------------------------------------------------------------------------------------

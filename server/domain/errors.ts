@@ -36,6 +36,17 @@ export const ERROR_CODES = {
   CROSS_BORDER_DENIED: 'Cross-border rules do not allow this order.',
   /** A rate or quota limit was reached. */
   LIMIT_REACHED: 'A quota or rate limit was reached.',
+  /** An ID-set query reused a hashing salt already spent with its licence; ask for a fresh one (issueIdSetSalt). */
+  SALT_REUSED: 'This ID-set salt was already used with this licence.',
+  /** A compliance proof is malformed, or does not verify against its circuit's verification key. */
+  INVALID_PROOF: 'The proof is malformed or does not verify.',
+  /**
+   * A compliance proof's public statement is not about this dataset version: another commitment
+   * or row count, rules other than the declared ones, or a nonce the exchange did not issue for it.
+   */
+  PROOF_MISMATCH: 'The proof is about another dataset version, other rules or a nonce the exchange did not issue.',
+  /** The same proof, the same statement for this version, or an audit nonce was submitted before. */
+  PROOF_REPLAYED: 'This proof, or its statement for this version, was already submitted.',
   /** A scope asked for an API key exceeds the participant's roles. */
   SCOPE_NOT_GRANTED: 'The participant does not hold a role for this scope.',
 } as const;

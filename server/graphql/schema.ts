@@ -3,6 +3,7 @@ import './errors.ts';
 import './participants.ts';
 import './anchoring.ts';
 import './catalog.ts';
+import './compliance.ts';
 import './rights.ts';
 import './money.ts';
 import './trading.ts';
