@@ -23,8 +23,8 @@ pragma circom 2.1.0;
 //
 // It proves, for its chunk:
 //   1. The chunk is part of the tree committed as (root, rowCount), as rule_chunk 2–3.
-//   2. groupColumn < 4 (one of the proved columns, the first 4 of the schema), k < 2^21; countsBefore hash with salt to tallyBefore, and are zero when
-//      chunkIndex = 0.
+//   2. groupColumn < 4 (one of the proved columns, the first 4 of the schema), k < 2^21;
+//      countsBefore hash with salt to tallyBefore, and are zero when chunkIndex = 0.
 //   3. countsAfter = countsBefore + this chunk's count per group (each < 2^21), hashing with the
 //      same salt to tallyAfter.
 //   4. In the last chunk: every count in countsAfter is 0 or at least k.
