@@ -18,12 +18,13 @@ pragma circom 2.1.0;
 //
 // Public signals, in this order: root, rowCount, chunkIndex, groupColumn, k, tallyBefore,
 // tallyAfter.
-// Private signals: values[64][4], isNull[64][4], siblings[14], countsBefore[65], salt.
+// Private signals: values[64][4], isNull[64][4], restHash[64], siblings[14], countsBefore[65],
+// salt.
 //
 // It proves, for its chunk:
 //   1. The chunk is part of the tree committed as (root, rowCount), as rule_chunk 2–3.
-//   2. groupColumn < 4, k < 2^21; countsBefore hash with salt to tallyBefore, and are zero when
-//      chunkIndex = 0.
+//   2. groupColumn < 4 (one of the proved columns, the first 4 of the schema), k < 2^21;
+//      countsBefore hash with salt to tallyBefore, and are zero when chunkIndex = 0.
 //   3. countsAfter = countsBefore + this chunk's count per group (each < 2^21), hashing with the
 //      same salt to tallyAfter.
 //   4. In the last chunk: every count in countsAfter is 0 or at least k.
@@ -33,8 +34,9 @@ pragma circom 2.1.0;
 // would prove larger chunks, or fold the chain recursively); the bound is on the committed data,
 // which is what the exchange's encrypted queries run on.
 //
-// Constraints: 53,374 (circom 2.2.3 with --O2): ~21k row hashes, ~15k subtree, ~6k for the two
-// tallies, ~4.4k for the per-row group decoders, ~1.6k for the final check. ptau 2^16.
+// Constraints: 55,486 at these sizes (circom 2.2.3 with --O2): ~23k row hashes (Poseidon(6)),
+// ~15k subtree, ~6k for the two tallies, ~4.4k for the per-row group decoders, ~1.6k for the
+// final check. ptau 2^16. The build's MinGroupSize(2, 4, 8, 20): 8,088.
 
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
@@ -73,6 +75,7 @@ template MinGroupSize(chunkLevels, C, G, depth) {
 
     signal input values[R][C];
     signal input isNull[R][C];
+    signal input restHash[R];
     signal input siblings[depth - chunkLevels];
     signal input countsBefore[G + 1];
     signal input salt;
@@ -83,6 +86,7 @@ template MinGroupSize(chunkLevels, C, G, depth) {
     chunk.chunkIndex <== chunkIndex;
     chunk.values <== values;
     chunk.isNull <== isNull;
+    chunk.restHash <== restHash;
     chunk.siblings <== siblings;
 
     component kBits = Num2Bits(countBits);

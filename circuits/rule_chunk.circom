@@ -9,9 +9,10 @@ pragma circom 2.1.0;
 // rulesHash, proves the whole dataset (server/privacy/zk/statements.ts checks the set).
 //
 // Public signals, in this order: root, rulesHash, chunkIndex, rowCount.
-// Private signals: values[64][4], isNull[64][4] (the chunk's cells; zeros past the last row),
-// siblings[14] (the chunk subtree's path to the root), and the rule records flags[4], min[4],
-// max[4], forbiddenLow[4], forbiddenHigh[4], allowed[4][8].
+// Private signals: values[64][4], isNull[64][4] (the chunk's proved cells; zeros past the last
+// row), restHash[64] (each row's hash of its other cells, 0 past the last row), siblings[14] (the
+// chunk subtree's path to the root), and the rule records flags[4], min[4], max[4],
+// forbiddenLow[4], forbiddenHigh[4], allowed[4][8].
 //
 // It proves:
 //   1. The rule records hash to rulesHash, their flags are 4 bits and their bounds fit 64 bits:
@@ -29,15 +30,16 @@ pragma circom 2.1.0;
 //      declared non-personal, the magnitude of an 18-digit resident ID number (10^17 … 10^18 − 1).
 //      Null cells pass every rule but non-null.
 //
-// Limits: 4 columns per row (a wider dataset needs a wider build, or a rule set per group of 4
-// columns over a tree per group); 8 codes per enumeration; the resident-ID rule tests magnitude
+// Limits: rules apply to a row's 4 proved columns, the first 4 of the schema (the others are
+// bound to the commitment by restHash but not checked); 8 codes per enumeration; the resident-ID rule tests magnitude
 // only, not the ISO 7064 MOD 11-2 check digit (checking it would cost ~250 constraints per cell
 // and only applies to numeric columns: text is hashed before it reaches a circuit); full
 // coverage of 1,000,000 rows takes 15,625 proofs — use sampled_audit for large datasets.
 //
-// Constraints: 97,118 (circom 2.2.3 with --O2): ~54k for the 256 cell rules (about 211 per
-// cell, most of it three 64-bit decompositions), ~21k for 64 row hashes (Poseidon(5)), ~15k for
-// the chunk's subtree, ~3.4k for its path, ~2k for the rule set. ptau 2^17.
+// Constraints: 99,230 at these sizes (circom 2.2.3 with --O2): ~54k for the 256 cell rules
+// (about 211 per cell, most of it three 64-bit decompositions), ~23k for 64 row hashes
+// (Poseidon(6), 357 each), ~15k for the chunk's subtree, ~3.4k for its path, ~2k for the rule
+// set. ptau 2^17. The build's RuleChunk(2, 4, 8, 20): 13,506.
 
 include "lib/dataset.circom";
 
@@ -50,6 +52,7 @@ template RuleChunk(chunkLevels, C, E, depth) {
 
     signal input values[R][C];
     signal input isNull[R][C];
+    signal input restHash[R];
     signal input siblings[depth - chunkLevels];
     signal input flags[C];
     signal input min[C];
@@ -73,6 +76,7 @@ template RuleChunk(chunkLevels, C, E, depth) {
     chunk.chunkIndex <== chunkIndex;
     chunk.values <== values;
     chunk.isNull <== isNull;
+    chunk.restHash <== restHash;
     chunk.siblings <== siblings;
 
     component row[R];

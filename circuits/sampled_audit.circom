@@ -14,8 +14,8 @@ pragma circom 2.1.0;
 // with s = 128: p = 2% → 7.5%, p = 5% → 0.14%. Samples are drawn with repetition.
 //
 // Public signals, in this order: root, rulesHash, nonce, rowCount.
-// Private signals: indices[s], values[s][4], isNull[s][4], siblings[s][20] (each sampled row's
-// Merkle path), lastLeaf and lastSiblings[20] (row rowCount-1 and its path), and the rule
+// Private signals: indices[s], values[s][4], isNull[s][4], restHash[s] (the sampled rows'
+// proved cells and the hash of their other cells), siblings[s][20] (each sampled row's Merkle path), lastLeaf and lastSiblings[20] (row rowCount-1 and its path), and the rule
 // records flags[4], min[4], max[4], forbiddenLow[4], forbiddenHigh[4], allowed[4][8].
 //
 // It proves:
@@ -29,9 +29,9 @@ pragma circom 2.1.0;
 // Limits: the rows between samples are not checked (that is the point, and the guarantee above
 // is all it gives); the same column limits as rule_chunk.
 //
-// Constraints: 118,194 for s = 16 (circom 2.2.3 with --O2), about 7,000 per sample (a depth-20
-// path ~4.9k, the index derivation ~0.9k, the row's rules ~0.85k, its hash ~0.3k) plus ~7k for
-// the row-count binding and the rule set: ptau 2^17. s = 128 would take about 0.9M constraints
+// Constraints: 118,722 for s = 16 (circom 2.2.3 with --O2), about 7,000 per sample (a depth-20
+// path ~4.9k, the index derivation ~0.9k, the row's rules ~0.85k, its hash ~0.36k) plus ~7k for
+// the row-count binding and the rule set: ptau 2^17. The build's SampledAudit(2, 4, 8, 20): 22,164. s = 128 would take about 0.9M constraints
 // and ptau 2^20: by estimate, a ~1.2 GB ptau, hours of local ceremony and on the order of a
 // minute per proof on 2 cores (not built here).
 
@@ -87,6 +87,7 @@ template SampledAudit(s, C, E, depth) {
     signal input indices[s];
     signal input values[s][C];
     signal input isNull[s][C];
+    signal input restHash[s];
     signal input siblings[s][depth];
     signal input lastLeaf;
     signal input lastSiblings[depth];
@@ -138,6 +139,7 @@ template SampledAudit(s, C, E, depth) {
         row[i] = RowHash(C);
         row[i].values <== values[i];
         row[i].isNull <== isNull[i];
+        row[i].restHash <== restHash[i];
 
         path[i] = BinaryMerkleRoot(depth);
         path[i].leaf <== row[i].hash;

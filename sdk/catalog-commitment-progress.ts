@@ -14,7 +14,7 @@ export interface CommitmentProgress {
   fraction: number;
 }
 
-/** Share of the work taken by the tree over the row hashes (Poseidon-2 nodes are cheap next to Poseidon-5 leaves). */
+/** Share of the work taken by the tree over the row hashes (Poseidon-2 nodes are cheap next to Poseidon-6 leaves). */
 const TREE_SHARE = 0.1;
 
 /**

@@ -1,7 +1,8 @@
 // The commitment a provider declares for a catalog dataset version: the catalog's column types
 // mapped onto the compliance circuits' encoding (sdk/zk/dataset-schema.ts), so that the root
-// the catalog records is the root the compliance proofs are made against. The server recomputes
-// it from uploaded rows with this same function.
+// the catalog records is the root the compliance proofs are made against. Every column counts:
+// the first four are the cells the proofs read, the others are folded into each row's restHash.
+// The server recomputes it from uploaded rows with this same function.
 import { commitDataset, type CommittedDataset } from './zk/dataset-commitment.ts';
 import type { CellValue, ColumnSchema, DatasetSchema } from './zk/dataset-schema.ts';
 

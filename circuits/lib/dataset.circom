@@ -3,11 +3,15 @@ pragma circom 2.1.0;
 // A dataset as the compliance circuits see it, and the column rules they prove. The encoding is
 // sdk/zk/dataset-schema.ts and sdk/zk/rules.ts; docs/zk-compliance.md describes both.
 //
-// Rows. A row of C cells is C field elements plus one null flag per cell. A null cell holds 0
-// and its flag is 1; the flags travel packed as nullMask = sum(isNull[c] * 2^c), so a row hashes
-// to rowHash = Poseidon(value[0], …, value[C-1], nullMask). Integers and fixed-point decimals
-// are stored as x + 2^63 (so that 64-bit unsigned comparison orders signed values), category
-// values as their code, text as a Poseidon hash of its UTF-8 bytes.
+// Rows. The circuits read a row's first C cells (its proved cells) as C field elements plus one
+// null flag per cell. A null cell holds 0 and its flag is 1; the flags travel packed as
+// nullMask = sum(isNull[c] * 2^c). Every further cell is folded by the sdk into restHash (0 when
+// the schema has at most C columns), so a row of any width hashes to
+// rowHash = Poseidon(value[0], …, value[C-1], nullMask, restHash). restHash is a private input the
+// circuits take as given: it binds the other cells to the leaf, and nothing is proved about them.
+// Integers and fixed-point decimals are stored as x + 2^63 (so that 64-bit unsigned comparison
+// orders signed values), category values as their code, text as a Poseidon hash of its UTF-8
+// bytes.
 //
 // Dataset commitment. The row hashes are the leaves 0 … rowCount-1 of a depth-`depth` Poseidon
 // Merkle tree (merkle.circom); every later leaf is 0. The public pair (root, rowCount) is the
@@ -28,13 +32,15 @@ include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 include "merkle.circom";
 
-/// rowHash = Poseidon(values, nullMask); every null cell holds 0, so one row has one encoding.
+/// rowHash = Poseidon(values, nullMask, restHash); every null cell holds 0, so one row has one
+/// encoding.
 template RowHash(C) {
     signal input values[C];
     signal input isNull[C];
+    signal input restHash;
     signal output hash;
 
-    component hasher = Poseidon(C + 1);
+    component hasher = Poseidon(C + 2);
     var nullMask = 0;
     for (var c = 0; c < C; c++) {
         isNull[c] * (isNull[c] - 1) === 0;
@@ -43,6 +49,7 @@ template RowHash(C) {
         hasher.inputs[c] <== values[c];
     }
     hasher.inputs[C] <== nullMask;
+    hasher.inputs[C + 1] <== restHash;
     hash <== hasher.out;
 }
 
@@ -210,6 +217,7 @@ template DatasetChunk(chunkLevels, depth, C) {
     signal input chunkIndex;
     signal input values[R][C];
     signal input isNull[R][C];
+    signal input restHash[R];
     signal input siblings[pathDepth];
     signal output isReal[R];
     signal output isFirst;
@@ -251,6 +259,7 @@ template DatasetChunk(chunkLevels, depth, C) {
         row[j] = RowHash(C);
         row[j].values <== values[j];
         row[j].isNull <== isNull[j];
+        row[j].restHash <== restHash[j];
         leaves[j] <== isReal[j] * row[j].hash;
     }
     component subtree = SubtreeRoot(chunkLevels);

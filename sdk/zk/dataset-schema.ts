@@ -1,6 +1,11 @@
 // How a dataset's cells become the field elements the compliance circuits read
 // (circuits/lib/dataset.circom): one encoding, schema-driven, shared by the provider who commits
 // and proves and by anyone who checks a commitment against the rows.
+//
+// A row's first COMPLIANCE_COLUMNS cells are its *proved* cells: the circuits read them one by
+// one, so column rules and the minimum-group-size column may only name those columns. Every
+// further cell is committed through restHash, one field element the circuits take as given: it
+// binds the rest of the row to the commitment without costing the circuits anything per column.
 
 import { isFieldElement, poseidonHash } from '../poseidon.ts';
 import { COMPLIANCE_COLUMNS } from './parameters.ts';
@@ -34,11 +39,21 @@ export type CellValue = bigint | number | string | null | undefined;
 /** A row by column name, or by position in the schema. */
 export type DatasetRow = Readonly<Record<string, CellValue>> | readonly CellValue[];
 
-/** A row as the circuits read it: COMPLIANCE_COLUMNS values and null flags, padded with 0. */
+/**
+ * A row as the circuits read it: the proved cells' values and null flags (COMPLIANCE_COLUMNS of
+ * each, padded with 0), and restHash, the hash of every other cell (0 when there are none).
+ */
 export interface EncodedRow {
   values: bigint[];
   isNull: (0 | 1)[];
+  restHash: bigint;
 }
+
+/**
+ * Columns a dataset may have. The encoding has no limit of its own (restHash folds any number of
+ * cells); this bounds the work of hashing one row and the size of a row in the provider's store.
+ */
+export const MAX_DATASET_COLUMNS = 64;
 
 /** Numbers are stored as x + 2^63, so that unsigned 64-bit comparison in a circuit orders them. */
 export const SIGNED_OFFSET = 1n << 63n;
@@ -54,10 +69,15 @@ export class CellEncodingError extends Error {
   override readonly name = 'CellEncodingError';
 }
 
+/** A rule or a group count named a column the circuits do not read cell by cell. */
+export class UnprovedColumnError extends RangeError {
+  override readonly name = 'UnprovedColumnError';
+}
+
 export function checkSchema(schema: DatasetSchema): void {
   const { columns } = schema;
-  if (columns.length === 0 || columns.length > COMPLIANCE_COLUMNS) {
-    throw new RangeError(`a compliance schema has 1 to ${COMPLIANCE_COLUMNS} columns, got ${columns.length}`);
+  if (columns.length === 0 || columns.length > MAX_DATASET_COLUMNS) {
+    throw new RangeError(`a dataset schema has 1 to ${MAX_DATASET_COLUMNS} columns, got ${columns.length}`);
   }
   const names = new Set<string>();
   for (const column of columns) {
@@ -72,6 +92,27 @@ export function checkSchema(schema: DatasetSchema): void {
       if (new Set(type.codes).size !== type.codes.length) throw new RangeError(`column "${column.name}": duplicate category codes`);
     }
   }
+}
+
+/**
+ * The proved columns: the schema's first COMPLIANCE_COLUMNS, in schema order. Fixed by the schema
+ * alone (not by the declared rules), so that a commitment does not change when rules are revised;
+ * a provider puts the columns it wants to prove rules about first.
+ */
+export function provedColumns(schema: DatasetSchema): readonly ColumnSchema[] {
+  return schema.columns.slice(0, COMPLIANCE_COLUMNS);
+}
+
+/** The circuit's cell index of a proved column, by name; a typed error for any other column. */
+export function provedColumnIndex(schema: DatasetSchema, name: string): number {
+  const index = schema.columns.findIndex((column) => column.name === name);
+  if (index < 0) throw new RangeError(`unknown column "${name}"`);
+  if (index >= COMPLIANCE_COLUMNS) {
+    throw new UnprovedColumnError(
+      `column "${name}" is column ${index + 1} of the schema; rules and group sizes are proved on the first ${COMPLIANCE_COLUMNS} columns only`,
+    );
+  }
+  return index;
 }
 
 /** Poseidon over the UTF-8 bytes, 31 to a field element, folded 15 elements at a time, length first. */
@@ -159,8 +200,29 @@ export function encodeValue(column: ColumnSchema, value: Exclude<CellValue, null
   }
 }
 
-/** The row's cells in schema order, each a field element and a null flag, padded to COMPLIANCE_COLUMNS. */
-export function encodeRow(schema: DatasetSchema, row: DatasetRow): EncodedRow {
+/** Rest cells per Poseidon call: with the running hash and their null mask they fill Poseidon(16). */
+const REST_CELLS_PER_HASH = 14;
+
+/**
+ * restHash over the cells after the proved ones: 0 when there are none; otherwise, starting from
+ * h = their count, h = Poseidon(h, nullMask, v…) over each run of up to 14 cells, nullMask having
+ * bit j set when the run's cell j is null (a null cell holds 0). Leading with the count makes the
+ * fold canonical: no two cell lists share a hash by padding.
+ */
+export function restHash(values: readonly bigint[], isNull: readonly (0 | 1)[]): bigint {
+  if (values.length !== isNull.length) throw new RangeError('rest cells need one null flag each');
+  if (values.length === 0) return 0n;
+  checkCells(values, isNull, 0, values.length);
+  let hash = BigInt(values.length);
+  for (let start = 0; start < values.length; start += REST_CELLS_PER_HASH) {
+    const end = start + REST_CELLS_PER_HASH;
+    hash = poseidonHash([hash, nullMask(isNull.slice(start, end)), ...values.slice(start, end)]);
+  }
+  return hash;
+}
+
+/** Every cell of the row in schema order: its field element (0 when null) and null flag. */
+function encodeCells(schema: DatasetSchema, row: DatasetRow): { values: bigint[]; isNull: (0 | 1)[] } {
   const values: bigint[] = [];
   const isNull: (0 | 1)[] = [];
   schema.columns.forEach((column, c) => {
@@ -173,30 +235,53 @@ export function encodeRow(schema: DatasetSchema, row: DatasetRow): EncodedRow {
       isNull.push(0);
     }
   });
+  return { values, isNull };
+}
+
+/** The proved cells in schema order, padded to COMPLIANCE_COLUMNS, and restHash over the others. */
+export function encodeRow(schema: DatasetSchema, row: DatasetRow): EncodedRow {
+  const cells = encodeCells(schema, row);
+  const values = cells.values.slice(0, COMPLIANCE_COLUMNS);
+  const isNull = cells.isNull.slice(0, COMPLIANCE_COLUMNS);
   while (values.length < COMPLIANCE_COLUMNS) {
     values.push(0n);
     isNull.push(0);
   }
-  return { values, isNull };
+  return { values, isNull, restHash: restHash(cells.values.slice(COMPLIANCE_COLUMNS), cells.isNull.slice(COMPLIANCE_COLUMNS)) };
 }
 
-/** rowHash = Poseidon(values…, nullMask), nullMask = Σ isNull[c]·2^c: the row's leaf in the dataset tree. */
+/** Σ isNull[c]·2^c. */
+function nullMask(isNull: readonly (0 | 1)[]): bigint {
+  let mask = 0n;
+  isNull.forEach((flag, c) => {
+    if (flag === 1) mask |= 1n << BigInt(c);
+  });
+  return mask;
+}
+
+/**
+ * rowHash = Poseidon(v0, …, v3, nullMask, restHash), nullMask = Σ isNull[c]·2^c over the proved
+ * cells: the row's leaf in the dataset tree.
+ */
 export function rowHash(row: EncodedRow): bigint {
   checkEncodedRow(row);
-  let nullMask = 0n;
-  row.isNull.forEach((flag, c) => {
-    if (flag === 1) nullMask |= 1n << BigInt(c);
-  });
-  return poseidonHash([...row.values, nullMask]);
+  return poseidonHash([...row.values, nullMask(row.isNull), row.restHash]);
 }
 
 export function checkEncodedRow(row: EncodedRow): void {
   if (row.values.length !== COMPLIANCE_COLUMNS || row.isNull.length !== COMPLIANCE_COLUMNS) {
     throw new RangeError(`an encoded row has ${COMPLIANCE_COLUMNS} values and null flags`);
   }
-  row.values.forEach((value, c) => {
+  checkCells(row.values, row.isNull, 0, COMPLIANCE_COLUMNS);
+  if (!isFieldElement(row.restHash)) throw new RangeError('restHash is not a field element');
+}
+
+/** Cells start … end-1 are field elements with 0/1 null flags, and a null cell holds 0. */
+function checkCells(values: readonly bigint[], isNull: readonly (0 | 1)[], start: number, end: number): void {
+  for (let c = start; c < end; c++) {
+    const value = values[c];
     if (!isFieldElement(value)) throw new RangeError(`cell ${c} is not a field element`);
-    if (row.isNull[c] !== 0 && row.isNull[c] !== 1) throw new RangeError(`null flag ${c} is not 0 or 1`);
-    if (row.isNull[c] === 1 && value !== 0n) throw new RangeError(`null cell ${c} must hold 0`);
-  });
+    if (isNull[c] !== 0 && isNull[c] !== 1) throw new RangeError(`null flag ${c} is not 0 or 1`);
+    if (isNull[c] === 1 && value !== 0n) throw new RangeError(`null cell ${c} must hold 0`);
+  }
 }

@@ -8,6 +8,7 @@ import { isFieldElement, poseidonHash } from '../poseidon.ts';
 import type { CommittedDataset } from './dataset-commitment.ts';
 import { proveGroth16, type Groth16ProofWithSignals, type ProverArtifacts } from './groth16.ts';
 import { COMPLIANCE_COLUMNS, DATASET_TREE_DEPTH, GROUP_CHUNK_LEVELS, GROUP_CHUNK_ROWS, GROUP_CODES } from './parameters.ts';
+import { UnprovedColumnError } from './dataset-schema.ts';
 import { chunkSlots } from './rule-chunk.ts';
 
 /** The circuit's signals one to one: public root … tallyAfter; private values … salt. */
@@ -21,6 +22,7 @@ export interface MinGroupSizeInput {
   tallyAfter: bigint;
   values: bigint[][];
   isNull: number[][];
+  restHash: bigint[];
   siblings: bigint[];
   countsBefore: bigint[];
   salt: bigint;
@@ -58,6 +60,7 @@ export function groupChunkCount(rowCount: number): number {
  */
 export function minGroupSizeInputs(options: {
   dataset: CommittedDataset;
+  /** The group column's index among the proved columns: provedColumnIndex(schema, name). */
   groupColumn: number;
   k: number;
   /** A random field element, kept secret: it hides the running counts in the public tallies. */
@@ -65,7 +68,7 @@ export function minGroupSizeInputs(options: {
 }): MinGroupSizeInput[] {
   const { dataset, groupColumn, k, salt } = options;
   if (!Number.isInteger(groupColumn) || groupColumn < 0 || groupColumn >= COMPLIANCE_COLUMNS) {
-    throw new RangeError(`groupColumn must be 0 to ${COMPLIANCE_COLUMNS - 1}`);
+    throw new UnprovedColumnError(`groupColumn must be 0 to ${COMPLIANCE_COLUMNS - 1}: one of the proved columns (provedColumnIndex names them)`);
   }
   if (!Number.isInteger(k) || k < 1 || k >= 2 ** (DATASET_TREE_DEPTH + 1)) throw new RangeError('k must be a positive integer');
   if (!isFieldElement(salt)) throw new RangeError('the salt must be a field element');

@@ -15,6 +15,7 @@ export interface RuleChunkInput {
   rowCount: bigint;
   values: bigint[][];
   isNull: number[][];
+  restHash: bigint[];
   siblings: bigint[];
   flags: bigint[];
   min: bigint[];
@@ -31,16 +32,18 @@ export function ruleChunkCount(rowCount: number): number {
   return Math.ceil(rowCount / RULE_CHUNK_ROWS);
 }
 
-/** The R slots of a chunk: its rows, then empty slots (zero values, no null flags) past the last row. */
+/** The R slots of a chunk: its rows, then empty slots (zero values, no null flags, restHash 0) past the last row. */
 export function chunkSlots(dataset: CommittedDataset, chunkIndex: number, rowsPerChunk: number) {
   const values: bigint[][] = [];
   const isNull: number[][] = [];
+  const restHash: bigint[] = [];
   for (let j = 0; j < rowsPerChunk; j++) {
     const row = dataset.rows[chunkIndex * rowsPerChunk + j];
     values.push(row ? [...row.values] : new Array<bigint>(COMPLIANCE_COLUMNS).fill(0n));
     isNull.push(row ? [...row.isNull] : new Array<number>(COMPLIANCE_COLUMNS).fill(0));
+    restHash.push(row ? row.restHash : 0n);
   }
-  return { values, isNull };
+  return { values, isNull, restHash };
 }
 
 export function ruleChunkInput(options: {

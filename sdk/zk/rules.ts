@@ -3,7 +3,16 @@
 // proof was made under. The server recomputes it from the declared rules; never the reverse.
 
 import { isFieldElement, poseidonHash } from '../poseidon.ts';
-import { checkSchema, encodeValue, SIGNED_OFFSET, type CellValue, type ColumnSchema, type DatasetSchema } from './dataset-schema.ts';
+import {
+  checkSchema,
+  encodeValue,
+  provedColumnIndex,
+  provedColumns,
+  SIGNED_OFFSET,
+  type CellValue,
+  type ColumnSchema,
+  type DatasetSchema,
+} from './dataset-schema.ts';
 import { COMPLIANCE_COLUMNS, ENUMERATION_SLOTS } from './parameters.ts';
 
 /** What one column must satisfy. Rules other than nonNull skip null cells. */
@@ -21,7 +30,7 @@ export interface ColumnRules {
   noResidentIdNumbers?: boolean;
 }
 
-/** Rules by column name; a column without an entry is not checked. */
+/** Rules by column name (proved columns only: the schema's first COMPLIANCE_COLUMNS); a column without an entry is not checked. */
 export type DeclaredRules = Readonly<Record<string, ColumnRules>>;
 
 /** One column's rule record, field elements in the circuit's order. */
@@ -87,14 +96,15 @@ function encodeColumnRules(column: ColumnSchema, rules: ColumnRules): EncodedCol
   return encoded;
 }
 
-/** The rule records of a schema's columns, in schema order, padded to COMPLIANCE_COLUMNS unchecked columns. */
+/**
+ * The rule records of the schema's proved columns (its first COMPLIANCE_COLUMNS), in schema
+ * order, padded to COMPLIANCE_COLUMNS unchecked columns. Rules naming any other column are refused
+ * (UnprovedColumnError): the circuits never read those cells, so no proof could check them.
+ */
 export function encodeRules(schema: DatasetSchema, rules: DeclaredRules): EncodedColumnRule[] {
   checkSchema(schema);
-  const known = new Set(schema.columns.map((c) => c.name));
-  for (const name of Object.keys(rules)) {
-    if (!known.has(name)) throw new RangeError(`rules name an unknown column "${name}"`);
-  }
-  const encoded = schema.columns.map((column) => {
+  for (const name of Object.keys(rules)) provedColumnIndex(schema, name);
+  const encoded = provedColumns(schema).map((column) => {
     const columnRules = rules[column.name];
     return columnRules ? encodeColumnRules(column, columnRules) : { ...UNCHECKED, allowed: [...UNCHECKED.allowed] };
   });

@@ -18,6 +18,7 @@ export interface SampledAuditInput {
   indices: bigint[];
   values: bigint[][];
   isNull: number[][];
+  restHash: bigint[];
   siblings: bigint[][];
   lastLeaf: bigint;
   lastSiblings: bigint[];
@@ -62,6 +63,7 @@ export function sampledAuditInput(options: {
     indices: indices.map(BigInt),
     values: indices.map((i) => [...dataset.rows[i]!.values]),
     isNull: indices.map((i) => [...dataset.rows[i]!.isNull]),
+    restHash: indices.map((i) => dataset.rows[i]!.restHash),
     siblings: indices.map((i) => dataset.tree.siblings(i)),
     lastLeaf: dataset.tree.node(0, last),
     lastSiblings: dataset.tree.siblings(last),

@@ -234,7 +234,7 @@ const DatasetInput = builder.inputType('DatasetInput', {
     grade: t.field({ type: GradeEnum, required: true }),
     personalInfo: t.boolean({ required: true }),
     commitment: t.string({ required: true, description: 'Poseidon Merkle root of the rows, computed by the sdk' }),
-    complianceRules: t.field({ type: 'JSON', description: 'Column rules to prove in zero knowledge: { column: { nonNull, range: { min, max }, allowed: [...], noResidentIdNumbers } }' }),
+    complianceRules: t.field({ type: 'JSON', description: 'Column rules to prove in zero knowledge, on the first 4 columns of the schema (the ones the circuits read): { column: { nonNull, range: { min, max }, allowed: [...], noResidentIdNumbers } }' }),
     minGroupSize: t.int({ description: 'k: encrypted queries never reveal a group of fewer rows (default 5)' }),
   }),
 });

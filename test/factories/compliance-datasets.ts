@@ -35,6 +35,35 @@ export function tradeRows(count: number): Record<string, string | number | null>
   }));
 }
 
+/**
+ * tradeSchema's four columns (the proved ones, first) and six more that the commitment binds
+ * through restHash and no rule may name.
+ */
+export const wideTradeSchema: DatasetSchema = {
+  columns: [
+    ...tradeSchema.columns,
+    { name: 'shipped_km', type: { kind: 'integer' } },
+    { name: 'weight_kg', type: { kind: 'decimal', scale: 3 } },
+    { name: 'channel', type: { kind: 'category', codes: ['线上', '门店', '电话'] } },
+    { name: 'courier', type: { kind: 'text' } },
+    { name: 'rating', type: { kind: 'integer' } },
+    { name: 'note', type: { kind: 'text' } },
+  ],
+};
+
+/** `count` rows of wideTradeSchema: tradeRows plus the six other cells, some of them null. */
+export function wideTradeRows(count: number): Record<string, string | number | null>[] {
+  return tradeRows(count).map((row, i) => ({
+    ...row,
+    shipped_km: (i * 31) % 2000,
+    weight_kg: `${i % 50}.${String((i * 7) % 1000).padStart(3, '0')}`,
+    channel: ['线上', '门店', '电话'][i % 3]!,
+    courier: `courier ${i % 5}`,
+    rating: i % 4 === 0 ? null : 1 + (i % 5),
+    note: i % 3 === 0 ? null : `备注 ${i}`,
+  }));
+}
+
 /** The rows with row `index` changed. */
 export function withRow(rows: readonly DatasetRow[], index: number, change: Record<string, unknown>): DatasetRow[] {
   return rows.map((row, i) => (i === index ? { ...(row as Record<string, unknown>), ...change } : row)) as DatasetRow[];

@@ -31,6 +31,29 @@ export function trafficRows(n: number, seed = 1): Record<string, string | null>[
   }));
 }
 
+/** TRAFFIC_COLUMNS and six more: the commitment binds all ten, the proofs read the first four. */
+export const WIDE_TRAFFIC_COLUMNS: FactoryColumn[] = [
+  ...TRAFFIC_COLUMNS,
+  { name: 'lane_count', type: 'INTEGER', nullable: false, sensitivity: 'NONE', unit: 'lanes' },
+  { name: 'occupancy', type: 'DECIMAL', nullable: true, sensitivity: 'NONE', unit: '%', scale: 2 },
+  { name: 'weather', type: 'CATEGORY', nullable: false, sensitivity: 'NONE', categories: ['晴', '雨', '雾'] },
+  { name: 'sensor_id', type: 'TEXT', nullable: false, sensitivity: 'NONE' },
+  { name: 'observed_on', type: 'DATE', nullable: false, sensitivity: 'NONE' },
+  { name: 'remark', type: 'TEXT', nullable: true, sensitivity: 'NONE' },
+];
+
+export function wideTrafficRows(n: number, seed = 1): Record<string, string | null>[] {
+  return trafficRows(n, seed).map((row, i) => ({
+    ...row,
+    lane_count: String(2 + (i % 4)),
+    occupancy: i % 5 === 0 ? null : ((i * 13) % 10000 / 100).toFixed(2),
+    weather: ['晴', '雨', '雾'][i % 3]!,
+    sensor_id: `SZ-${String(1000 + i).padStart(5, '0')}`,
+    observed_on: `2025-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+    remark: i % 4 === 0 ? null : `路段 ${i % 9}`,
+  }));
+}
+
 export function toCsv(columns: { name: string }[], rows: Record<string, string | number | null>[]): string {
   const header = columns.map((c) => c.name).join(',');
   return [header, ...rows.map((r) => columns.map((c) => r[c.name] ?? '').join(','))].join('\n') + '\n';

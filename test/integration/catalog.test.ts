@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetInput, toCsv, trafficRows, TRAFFIC_COLUMNS } from '../factories/datasets.ts';
+import { MAX_DATASET_COLUMNS } from '../../sdk/zk/dataset-schema.ts';
+import { datasetInput, toCsv, trafficRows, TRAFFIC_COLUMNS, WIDE_TRAFFIC_COLUMNS, wideTrafficRows } from '../factories/datasets.ts';
 import { databaseTargets } from '../support/databases.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
 
@@ -172,6 +173,32 @@ describe.each(await databaseTargets())('catalog, listing review and rights on %s
       expect(r, field).toMatchObject({ __typename: 'AppError', code: 'INVALID_INPUT', field });
     }
     expect((await ex.gql(CREATE, { input: datasetInput().input }, ex.keyOf('buyer'))).data.createDataset).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('commits a dataset of ten columns: the server recomputes the root the sdk declared from every column', async () => {
+    const wide = datasetInput({ columns: WIDE_TRAFFIC_COLUMNS, complianceRules: { district: { nonNull: true }, vehicles: { range: { min: 0, max: 100_000 } } } }, wideTrafficRows(30));
+    const created = (await ex.gql(CREATE, { input: wide.input }, provider)).data.createDataset;
+    expect(created.__typename).toBe('DatasetDraft');
+    const id = created.dataset.id;
+    const upload = (await ex.gql(UPLOAD, { id, csv: wide.csv }, provider)).data.uploadDatasetRows;
+    expect(upload).toEqual({ __typename: 'RowUpload', rowCount: 30, commitment: wide.input.commitment, matchesDeclaration: true });
+
+    // A cell outside the proved columns is still part of the commitment.
+    const edited = wide.rows.map((row, i) => (i === 7 ? { ...row, remark: '改过' } : row));
+    const changed = (await ex.gql(UPLOAD, { id, csv: toCsv(WIDE_TRAFFIC_COLUMNS, edited) }, provider)).data.uploadDatasetRows;
+    expect(changed.matchesDeclaration).toBe(false);
+    expect(changed.commitment).not.toBe(wide.input.commitment);
+  });
+
+  it('refuses rules on a column past the first four, and more columns than the commitment takes', async () => {
+    const ruled = datasetInput({ columns: WIDE_TRAFFIC_COLUMNS, complianceRules: { lane_count: { range: { min: 1, max: 8 } } } }, wideTrafficRows(5));
+    const refused = (await ex.gql(CREATE, { input: ruled.input }, provider)).data.createDataset;
+    expect(refused).toMatchObject({ __typename: 'AppError', code: 'INVALID_INPUT', field: 'complianceRules' });
+    expect(refused.message).toContain('first 4 columns');
+
+    const many = Array.from({ length: MAX_DATASET_COLUMNS + 1 }, (_, i) => ({ name: `c${i}`, type: 'INTEGER', nullable: false, sensitivity: 'NONE' }));
+    const tooWide = { ...datasetInput().input, columns: many, sampleRows: [] };
+    expect((await ex.gql(CREATE, { input: tooWide }, provider)).data.createDataset).toMatchObject({ code: 'INVALID_INPUT', field: 'columns' });
   });
 
   it('finds listed datasets by Chinese and English text, with facets, and pages with cursors', async () => {

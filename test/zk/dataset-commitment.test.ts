@@ -6,19 +6,25 @@ import { poseidonHash, poseidonMerkleRoot, SNARK_SCALAR_FIELD } from '../../sdk/
 import { commitDataset, datasetCommitment } from '../../sdk/zk/dataset-commitment.ts';
 import {
   CellEncodingError,
+  checkSchema,
   encodeRow,
   encodeValue,
   isResidentId,
+  MAX_DATASET_COLUMNS,
+  provedColumnIndex,
+  provedColumns,
   residentIdCheckCharacter,
+  restHash,
   rowHash,
   SIGNED_OFFSET,
+  UnprovedColumnError,
   type ColumnSchema,
 } from '../../sdk/zk/dataset-schema.ts';
 import { FixedMerkleTree, zeroHashes } from '../../sdk/zk/merkle-tree.ts';
 import * as parameters from '../../sdk/zk/parameters.ts';
 import { sampleIndices } from '../../sdk/zk/sampled-audit.ts';
 import { columnRuleHash, encodeRules, RULE_FLAG, rowViolations, rulesHash } from '../../sdk/zk/rules.ts';
-import { tradeRows, tradeRules, tradeSchema } from '../factories/compliance-datasets.ts';
+import { tradeRows, tradeRules, tradeSchema, wideTradeSchema } from '../factories/compliance-datasets.ts';
 
 const integer: ColumnSchema = { name: 'n', type: { kind: 'integer' } };
 const money: ColumnSchema = { name: 'm', type: { kind: 'decimal', scale: 2 } };
@@ -74,14 +80,66 @@ describe('resident ID check character (ISO 7064 MOD 11-2)', () => {
 describe('encodeRow and rowHash', () => {
   it('encodes nulls as 0 with a flag, pads to the circuit width, and hashes values with the null mask', () => {
     const row = encodeRow({ columns: [integer, region] }, { n: null, r: 'north' });
-    expect(row).toEqual({ values: [0n, 0n, 0n, 0n], isNull: [1, 0, 0, 0] });
-    expect(rowHash(row)).toBe(poseidonHash([0n, 0n, 0n, 0n, 1n]));
+    expect(row).toEqual({ values: [0n, 0n, 0n, 0n], isNull: [1, 0, 0, 0], restHash: 0n });
+    expect(rowHash(row)).toBe(poseidonHash([0n, 0n, 0n, 0n, 1n, 0n]));
     // The same values without the null flag are another row.
-    expect(rowHash({ values: [0n, 0n, 0n, 0n], isNull: [0, 0, 0, 0] })).not.toBe(rowHash(row));
+    expect(rowHash({ values: [0n, 0n, 0n, 0n], isNull: [0, 0, 0, 0], restHash: 0n })).not.toBe(rowHash(row));
   });
 
-  it('refuses a null cell that holds a value', () => {
-    expect(() => rowHash({ values: [5n, 0n, 0n, 0n], isNull: [1, 0, 0, 0] })).toThrow(RangeError);
+  it('refuses a null cell that holds a value, and a restHash outside the field', () => {
+    expect(() => rowHash({ values: [5n, 0n, 0n, 0n], isNull: [1, 0, 0, 0], restHash: 0n })).toThrow(RangeError);
+    expect(() => rowHash({ values: [0n, 0n, 0n, 0n], isNull: [0, 0, 0, 0], restHash: SNARK_SCALAR_FIELD })).toThrow(RangeError);
+  });
+});
+
+describe('rows wider than the proved columns', () => {
+  // Six columns past the four proved ones: one Poseidon(8) fold.
+  const wide = { columns: [integer, money, region, integer, money, region, integer, money, region, integer].map((c, i) => ({ ...c, name: `c${i}` })) };
+  const cells = ['1', '2.50', 'south', '4', null, 'north', '-7', '8.00', null, '10'];
+  const row = Object.fromEntries(cells.map((v, i) => [`c${i}`, v]));
+
+  it('reads the first four columns as proved cells and folds the rest into restHash', () => {
+    const encoded = encodeRow(wide, row);
+    expect(encoded.values).toEqual([SIGNED_OFFSET + 1n, SIGNED_OFFSET + 250n, 1n, SIGNED_OFFSET + 4n]);
+    expect(encoded.isNull).toEqual([0, 0, 0, 0]);
+    // Rest cells c4 … c9: null, north, -7, 8.00, null, 10; null mask bits 0 and 4.
+    const rest = [0n, 0n, SIGNED_OFFSET - 7n, SIGNED_OFFSET + 800n, 0n, SIGNED_OFFSET + 10n];
+    expect(encoded.restHash).toBe(poseidonHash([6n, 0b10001n, ...rest]));
+    expect(restHash(rest, [1, 0, 0, 0, 1, 0])).toBe(encoded.restHash);
+    expect(rowHash(encoded)).toBe(poseidonHash([...encoded.values, 0n, encoded.restHash]));
+  });
+
+  it('changes the row hash with any rest cell, and tells a null from the value 0', () => {
+    const base = rowHash(encodeRow(wide, row));
+    expect(rowHash(encodeRow(wide, { ...row, c9: '11' }))).not.toBe(base);
+    expect(rowHash(encodeRow(wide, { ...row, c8: 'north' }))).not.toBe(base);
+    // 'north' is code 0: the same field element as the null, told apart by the mask.
+    expect(restHash([0n], [1])).not.toBe(restHash([0n], [0]));
+    // The count leads the fold: a trailing zero cell is another row.
+    expect(restHash([5n, 0n], [0, 0])).not.toBe(restHash([5n], [0]));
+  });
+
+  it('folds 14 cells per Poseidon call, the count first', () => {
+    const values = Array.from({ length: 20 }, (_, i) => BigInt(i + 1));
+    const flags = values.map(() => 0 as const);
+    const first = poseidonHash([20n, 0n, ...values.slice(0, 14)]);
+    expect(restHash(values, flags)).toBe(poseidonHash([first, 0n, ...values.slice(14)]));
+    expect(restHash([], [])).toBe(0n);
+    expect(() => restHash([5n], [1])).toThrow(RangeError);
+  });
+
+  it(`takes up to ${MAX_DATASET_COLUMNS} columns`, () => {
+    const columns = (n: number) => ({ columns: Array.from({ length: n }, (_, i) => ({ ...integer, name: `c${i}` })) });
+    const widest = encodeRow(columns(MAX_DATASET_COLUMNS), Array.from({ length: MAX_DATASET_COLUMNS }, (_, i) => i));
+    expect(widest.restHash).not.toBe(0n);
+    expect(() => checkSchema(columns(MAX_DATASET_COLUMNS + 1))).toThrow(RangeError);
+  });
+
+  it('names the proved columns and refuses any other as an UnprovedColumnError', () => {
+    expect(provedColumns(wide).map((c) => c.name)).toEqual(['c0', 'c1', 'c2', 'c3']);
+    expect(provedColumnIndex(wide, 'c3')).toBe(3);
+    expect(() => provedColumnIndex(wide, 'c4')).toThrow(UnprovedColumnError);
+    expect(() => provedColumnIndex(wide, 'nope')).toThrow(RangeError);
   });
 });
 
@@ -162,6 +220,13 @@ describe('encodeRules and rulesHash', () => {
     expect(() => encodeRules(tradeSchema, { region: { noResidentIdNumbers: true } })).toThrow(RangeError);
     expect(() => encodeRules(tradeSchema, { nope: { nonNull: true } })).toThrow(RangeError);
     expect(() => encodeRules(tradeSchema, { region: { allowed: ['华北', 'nowhere'] } })).toThrow(CellEncodingError);
+  });
+
+  it('refuses rules on a column past the proved ones, and leaves that column out of rulesHash', () => {
+    const wide = { columns: [...wideTradeSchema.columns] };
+    expect(() => encodeRules(wide, { ...tradeRules, shipped_km: { range: { min: 0, max: 10 } } })).toThrow(UnprovedColumnError);
+    // The proved columns are the same four as tradeSchema's: the same rule records, the same hash.
+    expect(rulesHash(encodeRules(wide, tradeRules))).toBe(rulesHash(rules));
   });
 
   it('clamps the resident-ID interval to what a decimal column can hold', () => {

@@ -4,13 +4,13 @@
 import * as snarkjs from 'snarkjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitDataset, commitEncodedRows, type CommittedDataset } from '../../sdk/zk/dataset-commitment.ts';
-import { encodeRow } from '../../sdk/zk/dataset-schema.ts';
+import { encodeRow, UnprovedColumnError } from '../../sdk/zk/dataset-schema.ts';
 import type { Groth16ProofWithSignals, ProverArtifacts } from '../../sdk/zk/groth16.ts';
 import { minGroupSizeInputs, proveMinGroupSize, tallyCommitment, type MinGroupSizeInput } from '../../sdk/zk/min-group-size.ts';
 import { GROUP_CHUNK_ROWS, GROUP_CODES } from '../../sdk/zk/parameters.ts';
 import { decodePublicSignals, groupSizeChainGaps, verifyStatement, type Statement } from '../../server/privacy/zk/statements.ts';
 import { closeZk, verifyGroth16 } from '../../server/privacy/zk/verify.ts';
-import { proverArtifacts, tradeRows, tradeSchema, withRow } from '../factories/compliance-datasets.ts';
+import { proverArtifacts, tradeRows, tradeSchema, wideTradeRows, wideTradeSchema, withRow } from '../factories/compliance-datasets.ts';
 
 // Two links; the region column takes 华北, 华东, 华南, 西部 in turn, ROWS / 4 rows each.
 const ROWS = 2 * GROUP_CHUNK_ROWS;
@@ -99,7 +99,7 @@ describe('min_group_size refuses', () => {
 
   it(`a code past the ${GROUP_CODES} groups it counts, fed directly`, async () => {
     const rows = tradeRows(ROWS).map((row) => encodeRow(tradeSchema, row));
-    rows[1] = { values: rows[1]!.values.map((v, c) => (c === REGION ? BigInt(GROUP_CODES) : v)), isNull: rows[1]!.isNull };
+    rows[1] = { ...rows[1]!, values: rows[1]!.values.map((v, c) => (c === REGION ? BigInt(GROUP_CODES) : v)) };
     const links = minGroupSizeInputs({ dataset: commitEncodedRows(rows), groupColumn: REGION, k: 1, salt: SALT });
     await expect(witness(links[0]!)).rejects.toThrow(failsIn('MinGroupSize'));
   });
@@ -121,6 +121,17 @@ describe('min_group_size refuses', () => {
   it('a group column past the row width', async () => {
     const [link] = minGroupSizeInputs({ dataset, groupColumn: REGION, k: K, salt: SALT });
     await expect(witness({ ...link!, groupColumn: 4n })).rejects.toThrow(failsIn('MinGroupSize'));
+  });
+
+  it('a group column past the proved ones, on entry', () => {
+    expect(() => minGroupSizeInputs({ dataset, groupColumn: 4, k: K, salt: SALT })).toThrow(UnprovedColumnError);
+  });
+
+  it('a row whose other cells changed after the commitment', async () => {
+    const wide = commitDataset(wideTradeSchema, wideTradeRows(ROWS));
+    const [link] = minGroupSizeInputs({ dataset: wide, groupColumn: REGION, k: K, salt: SALT });
+    await expect(witness(link!)).resolves.toBeUndefined();
+    await expect(witness({ ...link!, restHash: link!.restHash.map((h, j) => (j === 0 ? h + 1n : h)) })).rejects.toThrow(/DatasetChunk/);
   });
 });
 

@@ -17,10 +17,10 @@ describe('zkReadiness', () => {
       ready: true,
       circuits: [
         { name: 'range_commitment', constraints: 560, vkeySha256: await vkeySha256('range_commitment') },
-        { name: 'rule_chunk', constraints: 13_374, vkeySha256: await vkeySha256('rule_chunk') },
-        { name: 'sampled_audit', constraints: 22_098, vkeySha256: await vkeySha256('sampled_audit') },
+        { name: 'rule_chunk', constraints: 13_506, vkeySha256: await vkeySha256('rule_chunk') },
+        { name: 'sampled_audit', constraints: 22_164, vkeySha256: await vkeySha256('sampled_audit') },
         { name: 'positive_list', constraints: 2_660, vkeySha256: await vkeySha256('positive_list') },
-        { name: 'min_group_size', constraints: 7_956, vkeySha256: await vkeySha256('min_group_size') },
+        { name: 'min_group_size', constraints: 8_088, vkeySha256: await vkeySha256('min_group_size') },
       ],
     });
   });

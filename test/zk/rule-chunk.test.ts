@@ -6,7 +6,7 @@
 import * as snarkjs from 'snarkjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNARK_SCALAR_FIELD } from '../../sdk/poseidon.ts';
-import { commitDataset, commitEncodedRows, type CommittedDataset } from '../../sdk/zk/dataset-commitment.ts';
+import { commitDataset, commitEncodedRows, datasetCommitment, type CommittedDataset } from '../../sdk/zk/dataset-commitment.ts';
 import { encodeRow, SIGNED_OFFSET, type EncodedRow } from '../../sdk/zk/dataset-schema.ts';
 import type { Groth16ProofWithSignals, ProverArtifacts } from '../../sdk/zk/groth16.ts';
 import { proveRuleChunk, ruleChunkCount, ruleChunkInput, type RuleChunkInput } from '../../sdk/zk/rule-chunk.ts';
@@ -14,7 +14,7 @@ import { encodeRules, rulesHash, type EncodedColumnRule } from '../../sdk/zk/rul
 import { decodePublicSignals, ruleChunkCoverageGaps, verifyStatement, type Statement } from '../../server/privacy/zk/statements.ts';
 import { RULE_CHUNK_ROWS } from '../../sdk/zk/parameters.ts';
 import { closeZk, verifyGroth16 } from '../../server/privacy/zk/verify.ts';
-import { proverArtifacts, tradeRows, tradeRules, tradeSchema, withRow } from '../factories/compliance-datasets.ts';
+import { proverArtifacts, tradeRows, tradeRules, tradeSchema, wideTradeRows, wideTradeSchema, withRow } from '../factories/compliance-datasets.ts';
 
 // Chunk 0 full; chunk 1 (the last) half full, its other slots empty.
 const ROWS = RULE_CHUNK_ROWS + RULE_CHUNK_ROWS / 2;
@@ -52,7 +52,7 @@ function lastChunkWith(change: Record<string, unknown>, ruleSet = rules): RuleCh
 /** The last chunk's input over encoded rows, cell (BAD_ROW, 0) set to a raw field element. */
 function lastChunkWithRawAge(value: bigint, ruleSet: EncodedColumnRule[]): RuleChunkInput {
   const rows: EncodedRow[] = tradeRows(ROWS).map((row) => encodeRow(tradeSchema, row));
-  rows[BAD_ROW] = { values: [value, ...rows[BAD_ROW]!.values.slice(1)], isNull: rows[BAD_ROW]!.isNull };
+  rows[BAD_ROW] = { ...rows[BAD_ROW]!, values: [value, ...rows[BAD_ROW]!.values.slice(1)] };
   return ruleChunkInput({ dataset: commitEncodedRows(rows), rules: ruleSet, chunkIndex: 1 });
 }
 
@@ -175,6 +175,27 @@ describe('rule_chunk refuses an opening that does not match the commitment', () 
 
   it('a row count that leaves real rows in the chunk as padding', async () => {
     const input = { ...ruleChunkInput({ dataset, rules, chunkIndex: 1 }), rowCount: 90n };
+    await expect(witness(input)).rejects.toThrow(/DatasetChunk/);
+  });
+});
+
+describe('rule_chunk over a dataset wider than the proved columns', () => {
+  // Ten columns: the rules' four first, six more bound only through each row's restHash.
+  const wide = () => commitDataset(wideTradeSchema, wideTradeRows(ROWS));
+
+  it('proves the rules on the first four columns against the commitment of all ten', async () => {
+    const dataset = wide();
+    expect(dataset.root).toBe(datasetCommitment(wideTradeSchema, wideTradeRows(ROWS)).root);
+    expect(dataset.rows.every((row) => row.restHash !== 0n)).toBe(true);
+    const rules = encodeRules(wideTradeSchema, tradeRules);
+    const proof = await proveRuleChunk(ruleChunkInput({ dataset, rules, chunkIndex: 1 }), artifacts);
+    expect(decodePublicSignals('rule_chunk', proof.publicSignals)).toMatchObject({ root: dataset.root, rulesHash: rulesHash(rules) });
+    expect(await verifyGroth16('rule_chunk', proof.publicSignals, proof.proof)).toBe(true);
+  });
+
+  it('refuses a row whose other cells changed after the commitment', async () => {
+    const input = ruleChunkInput({ dataset: wide(), rules, chunkIndex: 1 });
+    input.restHash[0] = encodeRow(wideTradeSchema, { ...wideTradeRows(ROWS)[RULE_CHUNK_ROWS]!, note: 'changed' }).restHash;
     await expect(witness(input)).rejects.toThrow(/DatasetChunk/);
   });
 });

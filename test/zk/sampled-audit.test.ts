@@ -10,7 +10,7 @@ import { encodeRules, rulesHash, type EncodedColumnRule } from '../../sdk/zk/rul
 import { proveSampledAudit, sampledAuditInput, sampleIndices, type SampledAuditInput } from '../../sdk/zk/sampled-audit.ts';
 import { decodePublicSignals } from '../../server/privacy/zk/statements.ts';
 import { closeZk, verifyGroth16 } from '../../server/privacy/zk/verify.ts';
-import { proverArtifacts, tradeRows, tradeRules, tradeSchema } from '../factories/compliance-datasets.ts';
+import { proverArtifacts, tradeRows, tradeRules, tradeSchema, wideTradeRows, wideTradeSchema } from '../factories/compliance-datasets.ts';
 
 const ROWS = 1000;
 const NONCE = 0x5eed_2026_0001n;
@@ -63,6 +63,7 @@ describe('sampled_audit refuses', () => {
     input.indices[0] = BigInt(chosen);
     input.values[0] = [...dataset.rows[chosen]!.values];
     input.isNull[0] = [...dataset.rows[chosen]!.isNull];
+    input.restHash[0] = dataset.rows[chosen]!.restHash;
     input.siblings[0] = dataset.tree.siblings(chosen);
     await expect(witness(input)).rejects.toThrow(failsIn('SampleIndex'));
   });
@@ -100,6 +101,16 @@ describe('sampled_audit refuses', () => {
   it('a row count below the rows the tree holds', async () => {
     const input = sampledAuditInput({ dataset: { ...dataset, rowCount: ROWS - 1 }, rules, nonce: NONCE });
     await expect(witness(input)).rejects.toThrow(failsIn('NothingToTheRight'));
+  });
+});
+
+describe('sampled_audit over a dataset wider than the proved columns', () => {
+  it('opens rows of ten columns, and refuses one whose other cells changed after the commitment', async () => {
+    const wide = commitDataset(wideTradeSchema, wideTradeRows(ROWS));
+    const input = sampledAuditInput({ dataset: wide, rules: encodeRules(wideTradeSchema, tradeRules), nonce: NONCE });
+    await expect(witness(input)).resolves.toBeUndefined();
+    input.restHash[1] = input.restHash[1]! + 1n;
+    await expect(witness(input)).rejects.toThrow(failsIn('SampledAudit'));
   });
 });
 

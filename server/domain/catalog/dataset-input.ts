@@ -1,6 +1,7 @@
 // What a provider declares about a dataset version, validated once for create and revise.
 import { z } from 'zod';
 import { commitmentSchema } from '../../../sdk/catalog-commitment.ts';
+import { MAX_DATASET_COLUMNS } from '../../../sdk/zk/dataset-schema.ts';
 import { encodeRules, type DeclaredRules } from '../../../sdk/zk/rules.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
@@ -41,7 +42,8 @@ export const DatasetDescription = z
     domain: z.enum(DOMAIN_NAMES as [string, ...string[]]),
     industry: z.string().trim().max(100).optional(),
     keywords: z.array(z.string().trim().min(1).max(40)).min(1).max(20),
-    columns: z.array(ColumnSchema).min(1).max(200),
+    /** The commitment hashes every column; rules may name only the first four (the proved columns). */
+    columns: z.array(ColumnSchema).min(1).max(MAX_DATASET_COLUMNS),
     updateFrequency: z.enum(UPDATE_FREQUENCIES),
     rowCount: z.number().int().min(1).max(1_000_000_000),
     sampleRows: z.array(z.record(z.string(), z.unknown())).max(20),
@@ -50,7 +52,7 @@ export const DatasetDescription = z
     personalInfo: z.boolean(),
     /** Poseidon Merkle root of the rows, computed by the sdk from the provider's file. */
     commitment: z.string().regex(COMMITMENT, 'a field element, decimal or 0x hex'),
-    /** Column rules proved in zero knowledge: { column: { nonNull, range, allowed, noResidentIdNumbers } }. */
+    /** Column rules proved in zero knowledge, on the first four columns: { column: { nonNull, range, allowed, noResidentIdNumbers } }. */
     complianceRules: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     /** Encrypted queries never reveal a group of fewer rows (k-anonymity threshold). */
     minGroupSize: z.number().int().min(1).max(10_000).default(5),

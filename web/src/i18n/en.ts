@@ -261,7 +261,7 @@ export const en: Dictionary = {
   'newDataset.intro': 'Choose a CSV file: its schema is inferred and editable and its commitment computed here in the browser; then the draft is created, the rows go to your private store, and you submit it for review. Raw rows never appear in the catalog.',
   'newDataset.file': 'Data file',
   'newDataset.csvFile': 'CSV file',
-  'newDataset.csvHint': 'Column names in the first row; at most 4 columns (the compliance circuits’ width).',
+  'newDataset.csvHint': 'Column names in the first row; up to 64 columns. Compliance proofs read the first 4 columns, so put the columns your rules are about first.',
   'newDataset.parsed': 'Read {file}: {rows} rows, {columns} columns.',
   'newDataset.schema': 'Schema',
   'newDataset.schemaHint': 'Inferred from the file: check names, types, categories and sensitivity.',

@@ -259,7 +259,7 @@ export const zh = {
   'newDataset.intro': '选择 CSV 文件，在浏览器中推断并编辑数据结构、计算数据承诺值，然后创建草稿、上传数据到您的私有存储并提交审核。原始数据不会出现在目录中。',
   'newDataset.file': '数据文件',
   'newDataset.csvFile': 'CSV 文件',
-  'newDataset.csvHint': '首行为字段名；最多 4 列（合规证明电路的列数）。',
+  'newDataset.csvHint': '首行为字段名；最多 64 列。合规证明只读取前 4 列，请把规则涉及的字段放在前面。',
   'newDataset.parsed': '已读取 {file}：{rows} 行，{columns} 列。',
   'newDataset.schema': '数据结构',
   'newDataset.schemaHint': '已根据文件推断，请核对字段名、类型、类别值与敏感度。',
