@@ -21,6 +21,7 @@ import { actsAs, type Viewer } from '../participants/roles.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { COMPLIANCE_RECORD_KIND, complianceTarget, VERSION_CIRCUITS, type ComplianceTarget, type VersionCircuit } from './compliance-target.ts';
 import { findVersion, type ComplianceProofRow } from './find-compliance-proofs.ts';
+import { COMPLIANCE_COLUMNS } from '../../../sdk/zk/parameters.ts';
 
 const Input = z.object({
   versionId: z.string(),
@@ -131,8 +132,9 @@ function checkStatement(circuit: VersionCircuit, statement: Statement<VersionCir
     if (s.rulesHash !== target.rulesHash) throw mismatch('the proof was made under rules other than the version’s declared complianceRules');
   }
   if (circuit === 'min_group_size') {
-    const columns = (version.columns as unknown[]).length;
-    if (s.groupColumn! >= BigInt(columns)) throw mismatch(`group column ${s.groupColumn} is not one of the version's ${columns} columns`);
+    // The circuits read the first COMPLIANCE_COLUMNS columns; the rest are folded into restHash.
+    const proved = Math.min((version.columns as unknown[]).length, COMPLIANCE_COLUMNS);
+    if (s.groupColumn! >= BigInt(proved)) throw mismatch(`group column ${s.groupColumn} is not one of the version's ${proved} proved columns`);
     if (s.k! < BigInt(version.minGroupSize)) throw mismatch(`k = ${s.k} is below the version's minimum group size ${version.minGroupSize}`);
   }
 }
