@@ -37,8 +37,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The regulator's node (docs/regulator-node.md) writes nothing: no seed, no workers.
   const primary = config.mode === 'full';
   try {
-    const seededKeys = primary ? await seedSystemParticipants({ db: services.db, operatorAddress: services.chain.operatorAddress, includeDemo: config.seedDemo }) : [];
-    const seededKeysFile = seededKeys.length > 0 ? writeSeededKeys(config.dataDir, seededKeys) : null;
+    let seededKeysFile: string | null = null;
+    const seededKeys = primary
+      ? await seedSystemParticipants({
+          db: services.db,
+          operatorAddress: services.chain.operatorAddress,
+          includeDemo: config.seedDemo,
+          beforeCommit: (keys) => (seededKeysFile = writeSeededKeys(config.dataDir, keys)),
+        })
+      : [];
 
     // Sealing anchor batches, draining the outbox, clearing and surveillance run in this process unless told otherwise.
     if (primary && options.startWorkers !== false) {
@@ -66,6 +73,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 function writeSeededKeys(dataDir: string, keys: SeededKey[]): string {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'initial-keys.json');
-  fs.writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  // Written whole or not at all, and on disk before the seed commits (see seedSystemParticipants).
+  const partial = `${file}.partial`;
+  const fd = fs.openSync(partial, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, JSON.stringify(keys, null, 2) + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(partial, file);
   return file;
 }

@@ -177,8 +177,15 @@ export class ChainClient {
       if (this.embedded) await this.rpc('evm_setNextBlockTimestamp', [toQuantity(blockTimestamp)]);
       response = await this.provider.broadcastTransaction(raw);
     } catch (err) {
-      // The node refused it outright (not a timeout): it never existed, so it leaves no trace.
-      await this.db.delete(chainJournal).where(and(eq(chainJournal.chainId, this.chainId), eq(chainJournal.txHash, txHash)));
+      const row = and(eq(chainJournal.chainId, this.chainId), eq(chainJournal.txHash, txHash));
+      if (isTransportError(err)) {
+        // No answer (timeout, connection lost): the node may still have it. Keep the row, marked
+        // as not known to be mined; a later send of the same transaction puts it in flight again.
+        await this.db.update(chainJournal).set({ status: 'dropped' }).where(row);
+      } else {
+        // The node refused it outright: it never existed, so it leaves no trace.
+        await this.db.delete(chainJournal).where(row);
+      }
       throw err;
     }
     let receipt: TransactionReceipt | null;
@@ -335,4 +342,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** An error of the connection to the node rather than an answer from it (ethers' error codes). */
+function isTransportError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'TIMEOUT' || code === 'NETWORK_ERROR' || code === 'SERVER_ERROR' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
 }

@@ -52,10 +52,17 @@ export async function seedSystemParticipants({
   db,
   operatorAddress,
   includeDemo,
+  beforeCommit,
 }: {
   db: Db;
   operatorAddress: string;
   includeDemo: boolean;
+  /**
+   * Given the new keys before the seed commits: the keys exist only in this process until then,
+   * so a crash after the commit but before they were saved would lose them for good. A crash
+   * before the commit leaves a saved file for keys that never existed; the next start seeds again.
+   */
+  beforeCommit?: (keys: SeededKey[]) => void;
 }): Promise<SeededKey[]> {
   return db.transaction(async (tx) => {
     const [done] = await tx.select().from(systemState).where(eq(systemState.key, SEED_KEY));
@@ -97,6 +104,7 @@ export async function seedSystemParticipants({
       keys.push({ participantId: id, name: spec.name, roles: spec.roles, token: key.token });
     }
     await tx.insert(systemState).values({ key: SEED_KEY, value: { at: new Date().toISOString(), participants: keys.map((k) => k.participantId) } });
+    beforeCommit?.(keys);
     return keys;
   });
 }
