@@ -4,8 +4,8 @@ pragma circom 2.1.0;
 //
 // The regulator publishes, per version of its cross-border positive list, the root of a depth-10
 // Poseidon Merkle tree (up to 1,024 entries) whose leaves are Poseidon(destination, category):
-// the ISO 3166-1 numeric code of the destination and the catalog's data category code. Empty
-// slots are 0. sdk/zk/positive-list.ts builds the tree and the witness.
+// the destination's ISO 3166-1 alpha-2 code and the catalog's classification, each as its ASCII
+// bytes read big-endian (SG → 0x5347). Empty slots are 0. sdk/zk/positive-list.ts builds the tree and the witness.
 //
 // Public signals, in this order: listRoot, destination, category.
 // Private signals: leafIndex (the entry's position), siblings[10] (its Merkle path).

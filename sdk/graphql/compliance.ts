@@ -2,6 +2,7 @@
 // read a version's proofs and coverage, and export one proof for the plain snarkjs CLI.
 import { unwrap, type ExchangeClient } from './client.ts';
 import { APP_ERROR_FIELDS, type AppErrorResult } from './errors.ts';
+import type { DatasetColumn } from './types.ts';
 
 type Typed<T, N extends string> = T & { __typename: N };
 
@@ -15,8 +16,8 @@ export interface Groth16ProofJson {
 }
 
 /** The circuits as sdk/zk names them. */
-export type ComplianceCircuitName = 'rule_chunk' | 'sampled_audit' | 'min_group_size';
-export type ComplianceCircuit = 'RULE_CHUNK' | 'SAMPLED_AUDIT' | 'MIN_GROUP_SIZE';
+export type ComplianceCircuitName = 'rule_chunk' | 'sampled_audit' | 'min_group_size' | 'positive_list';
+export type ComplianceCircuit = 'RULE_CHUNK' | 'SAMPLED_AUDIT' | 'MIN_GROUP_SIZE' | 'POSITIVE_LIST';
 export type ComplianceRecordStatus = 'PENDING' | 'RECORDED' | 'FAILED';
 
 export interface ComplianceProofSummary {
@@ -62,20 +63,48 @@ const CHALLENGE = `{ id samples samplesPerProof byReviewer nonces { nonce positi
 const COVERAGE = `{ satisfied detail unprovable ruleChunks { expected proved complete missing { from to } }
   sampledAudit { requiredSamples provedSamples openNonces complete } groupSize { column k } }`;
 
-/** The dataset's provider submits a proof made with sdk/zk (proveRuleChunk, proveSampledAudit, proveMinGroupSize). */
+/**
+ * The dataset's provider submits a proof made with sdk/zk (proveRuleChunk, proveSampledAudit,
+ * proveMinGroupSize, provePositiveList); a positive_list proof names its destination.
+ */
 export async function submitComplianceProof(
   client: ExchangeClient,
   versionId: string,
   circuit: ComplianceCircuitName,
   made: { proof: Groth16ProofJson; publicSignals: string[] },
+  options: { destination?: string } = {},
 ): Promise<ComplianceProofSummary> {
   const data = await client.request<{ submitComplianceProof: Typed<ComplianceProofSummary, 'ComplianceProof'> | AppErrorResult }>(
-    `mutation($versionId: ID!, $circuit: ComplianceCircuit!, $publicSignals: JSON!, $proof: JSON!) {
-      submitComplianceProof(versionId: $versionId, circuit: $circuit, publicSignals: $publicSignals, proof: $proof) { __typename
+    `mutation($versionId: ID!, $circuit: ComplianceCircuit!, $publicSignals: JSON!, $proof: JSON!, $destination: String) {
+      submitComplianceProof(versionId: $versionId, circuit: $circuit, publicSignals: $publicSignals, proof: $proof, destination: $destination) { __typename
         ... on ComplianceProof ${PROOF_SUMMARY} ${APP_ERROR_FIELDS} } }`,
-    { versionId, circuit: circuit.toUpperCase(), publicSignals: made.publicSignals, proof: made.proof },
+    { versionId, circuit: circuit.toUpperCase(), publicSignals: made.publicSignals, proof: made.proof, destination: options.destination ?? null },
   );
   return unwrap(data.submitComplianceProof);
+}
+
+/**
+ * positive_list.circom's input, as sdk/zk's provePositiveList takes it (PositiveListInput; kept
+ * apart here so the browser's GraphQL client does not pull in the prover).
+ */
+export interface PositiveListWitness {
+  listRoot: bigint;
+  destination: bigint;
+  category: bigint;
+  leafIndex: bigint;
+  siblings: bigint[];
+}
+
+/** The witness for (destination, classification) on the current list. */
+export async function getPositiveListWitness(client: ExchangeClient, destination: string, classification: string): Promise<PositiveListWitness> {
+  type Raw = { listRoot: string; destination: string; category: string; leafIndex: number; siblings: string[] };
+  const data = await client.request<{ positiveListWitness: Typed<Raw, 'PositiveListWitness'> | AppErrorResult }>(
+    `query($destination: String!, $classification: String!) { positiveListWitness(destination: $destination, classification: $classification) { __typename
+      ... on PositiveListWitness { listRoot destination category leafIndex siblings } ${APP_ERROR_FIELDS} } }`,
+    { destination, classification },
+  );
+  const w = unwrap(data.positiveListWitness);
+  return { listRoot: BigInt(w.listRoot), destination: BigInt(w.destination), category: BigInt(w.category), leafIndex: BigInt(w.leafIndex), siblings: w.siblings.map(BigInt) };
 }
 
 /** Nonces for a sampled audit of `samples` samples (the reviewer's choice; a provider gets at least the s required). */
@@ -117,4 +146,28 @@ export async function exportComplianceProof(client: ExchangeClient, proofId: str
   );
   if (!data.node) throw new Error(`no compliance proof ${proofId} visible to this key`);
   return unwrap(data.node);
+}
+
+/** What a prover needs about one version: its schema, declared rules, commitment and coverage. */
+export interface VersionToProve extends VersionCompliance {
+  version: number;
+  commitment: string;
+  rowCount: number;
+  columns: DatasetColumn[];
+  /** The declared rules (sdk/zk/rules.ts DeclaredRules), or null when the version declares none. */
+  complianceRules: Record<string, unknown> | null;
+}
+
+/** A version by its id (the provider's own drafts included), with its compliance state. */
+export async function getVersionToProve(client: ExchangeClient, versionId: string): Promise<VersionToProve> {
+  type Raw = Omit<VersionToProve, 'versionId' | 'proofs' | 'coverage'> & { id: string; complianceCoverage: ComplianceCoverage; complianceProofs: ComplianceProofSummary[] };
+  const data = await client.request<{ datasetVersion: Typed<Raw, 'DatasetVersion'> | AppErrorResult }>(
+    `query($id: ID!) { datasetVersion(id: $id) { __typename ... on DatasetVersion { id version commitment rowCount complianceRules
+      columns { name type unit nullable sensitivity scale categories description }
+      complianceCoverage ${COVERAGE} complianceProofs ${PROOF_SUMMARY} sampledAudits ${CHALLENGE} }
+      ${APP_ERROR_FIELDS} } }`,
+    { id: versionId },
+  );
+  const { id, complianceCoverage, complianceProofs, ...v } = unwrap(data.datasetVersion);
+  return { ...v, versionId: id, coverage: complianceCoverage, proofs: complianceProofs };
 }

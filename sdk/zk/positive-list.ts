@@ -8,8 +8,9 @@ import { FixedMerkleTree } from './merkle-tree.ts';
 import { POSITIVE_LIST_DEPTH } from './parameters.ts';
 
 /**
- * One entry: the destination jurisdiction as its ISO 3166-1 numeric code (702 Singapore, 344
- * Hong Kong, …) and the catalog's numeric data category code.
+ * One entry as field elements: the destination's ISO 3166-1 alpha-2 code and the catalog's
+ * classification (finance.credit), each as its ASCII bytes read big-endian (SG → 0x5347), the
+ * encoding server/domain/crossborder/positive-list-tree.ts uses for the exchange's list.
  */
 export interface PositiveListEntry {
   destination: bigint;

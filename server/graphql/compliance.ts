@@ -10,6 +10,7 @@ import {
   verificationKeyOf,
   type AuditChallengeRow,
   type AuditNonceRow,
+  findVersion,
   type ComplianceProofRow,
   type OnChainRecord,
 } from '../domain/compliance/find-compliance-proofs.ts';
@@ -27,6 +28,10 @@ const ComplianceCircuitEnum = builder.enumType('ComplianceCircuit', {
     RULE_CHUNK: { value: 'rule_chunk', description: 'One chunk of rows obeys the declared column rules; all chunks together cover the dataset' },
     SAMPLED_AUDIT: { value: 'sampled_audit', description: 'Rows sampled from an exchange-issued nonce obey the declared rules' },
     MIN_GROUP_SIZE: { value: 'min_group_size', description: 'One link of the chain proving every group of a column has 0 or at least k rows' },
+    POSITIVE_LIST: {
+      value: 'positive_list',
+      description: "The version's classification is on the positive list for a destination (正面清单), under the list's current root",
+    },
   } as const satisfies Record<string, { value: VersionCircuit; description: string }>,
 });
 
@@ -154,6 +159,16 @@ builder.objectFields(DatasetVersionRef, (t) => ({
   }),
 }));
 
+builder.queryFields((t) => ({
+  datasetVersion: t.field({
+    type: DatasetVersionRef,
+    description: 'One version of a dataset you may see, by its id: what a prover (sdk/cli/prove-compliance.ts) needs to commit and prove it',
+    errors: {},
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => (await findVersion(ctx.services.db, ctx.viewer, String(args.id))).version,
+  }),
+}));
+
 builder.mutationFields((t) => ({
   submitComplianceProof: t.field({
     type: ComplianceProofRef,
@@ -166,12 +181,19 @@ builder.mutationFields((t) => ({
       circuit: t.arg({ type: ComplianceCircuitEnum, required: true }),
       publicSignals: t.arg({ type: 'JSON', required: true, description: 'public.json: the decimal strings snarkjs returned' }),
       proof: t.arg({ type: 'JSON', required: true, description: 'proof.json as snarkjs returned it' }),
+      destination: t.arg.string({ description: 'POSITIVE_LIST only: the destination (ISO 3166-1 alpha-2) the proof is for' }),
     },
     resolve: (_r, args, ctx) =>
       submitComplianceProof({
         db: ctx.services.db,
         actor: ctx.viewer,
-        input: { versionId: String(args.versionId), circuit: args.circuit, publicSignals: args.publicSignals, proof: args.proof },
+        input: {
+          versionId: String(args.versionId),
+          circuit: args.circuit,
+          publicSignals: args.publicSignals,
+          proof: args.proof,
+          destination: args.destination ?? undefined,
+        },
       }),
   }),
   requestSampledAudit: t.field({

@@ -12,7 +12,9 @@ import {
 } from '../domain/crossborder/crossborder-records.ts';
 import { decideSecurityAssessment } from '../domain/crossborder/decide-security-assessment.ts';
 import { getPositiveListEntriesByIds, getSecurityAssessmentsByIds, listSecurityAssessments, positiveList } from '../domain/crossborder/find-crossborder.ts';
+import { findPositiveListWitness, positiveListRoot } from '../domain/crossborder/positive-list-tree.ts';
 import { removeFromPositiveList } from '../domain/crossborder/remove-from-positive-list.ts';
+import type { PositiveListInput } from '../../sdk/zk/positive-list.ts';
 import { requestSecurityAssessment } from '../domain/crossborder/request-security-assessment.ts';
 import { revokeSecurityAssessment } from '../domain/crossborder/revoke-security-assessment.ts';
 import { AnchorProofRef } from './anchoring.ts';
@@ -98,7 +100,38 @@ builder.node(SecurityAssessmentRef, {
   }),
 });
 
+const PositiveListRootRef = builder.objectRef<{ root: string | null; entries: number }>('PositiveListRoot').implement({
+  description: "The root of the positive list's Poseidon Merkle tree (circuits/positive_list.circom); a positive_list proof must be under it",
+  fields: (t) => ({
+    root: t.exposeString('root', { nullable: true, description: 'A field element (decimal); null while the list is empty' }),
+    entries: t.exposeInt('entries', { description: 'Active entries, the leaves of the tree in the order they were added' }),
+  }),
+});
+
+const PositiveListWitnessRef = builder.objectRef<PositiveListInput>('PositiveListWitness').implement({
+  description: "positive_list.circom's input for one entry: pass it to the sdk's provePositiveList",
+  fields: (t) => ({
+    listRoot: t.string({ resolve: (w) => w.listRoot.toString() }),
+    destination: t.string({ description: 'The destination code: its ASCII bytes read big-endian, decimal', resolve: (w) => w.destination.toString() }),
+    category: t.string({ description: 'The classification code: its ASCII bytes read big-endian, decimal', resolve: (w) => w.category.toString() }),
+    leafIndex: t.int({ resolve: (w) => Number(w.leafIndex) }),
+    siblings: t.stringList({ description: 'The Merkle path from the leaf up, decimal', resolve: (w) => w.siblings.map(String) }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  positiveListRoot: t.field({
+    type: PositiveListRootRef,
+    description: "The positive list's current Merkle root (public)",
+    resolve: (_r, _a, ctx) => positiveListRoot(ctx.services.db),
+  }),
+  positiveListWitness: t.field({
+    type: PositiveListWitnessRef,
+    description: 'What a provider needs to prove that a classification is on the positive list for a destination (public)',
+    errors: {},
+    args: { destination: t.arg.string({ required: true }), classification: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => findPositiveListWitness({ db: ctx.services.db, input: { destination: args.destination, classification: args.classification } }),
+  }),
   positiveList: t.field({
     type: [PositiveListEntryRef],
     description: 'The positive list (public): active entries for one destination, or for all',

@@ -141,12 +141,13 @@ const ROWS: Row[] = [
   { kind: 'query', field: 'disputes', label: 'all', args: () => ({ scope: 'ALL' }), cells: '- - - - A A A' },
   { kind: 'query', field: 'catalog', label: 'scope ALL', args: () => ({ scope: 'ALL' }), cells: '- - - - A A -' },
   { kind: 'query', field: 'dataset', label: 'a draft', args: (f) => ({ id: f.draftDatasetId }), cells: 'H A H H A A H' },
+  { kind: 'query', field: 'datasetVersion', label: 'a draft', args: (f) => ({ id: f.draftVersionId }), cells: 'H A H H A A H' },
   { kind: 'query', field: 'node', label: 'an order', args: (f) => ({ id: f.pendingOrders[0] }), cells: 'H A H A A A A' },
   { kind: 'query', field: 'nodes', label: 'a trade', args: (f) => ({ ids: [f.tradeId] }), cells: 'H A H A A A A' },
 ];
 
 /** Query fields anyone may call (what they return is public, or filtered to the caller). */
-const PUBLIC_QUERIES = new Set(['viewer', 'catalog', 'dataset', 'positiveList', 'bidRounds', 'node', 'nodes']);
+const PUBLIC_QUERIES = new Set(['viewer', 'catalog', 'dataset', 'datasetVersion', 'positiveList', 'positiveListRoot', 'positiveListWitness', 'bidRounds', 'node', 'nodes']);
 
 function cellsOf(row: Row): Record<Role, Cell> {
   const cells = row.cells.split(/\s+/) as Cell[];

@@ -1,9 +1,17 @@
 // 数据跨境 end to end: a buyer registered in Singapore orders a mainland dataset. It passes only
-// with the classification on the positive list for SG and an approved, unexpired security
-// assessment of the dataset for SG — and then its licence is query-only (可用不出境).
+// with the classification on the positive list for SG, the provider's zero-knowledge proof of
+// that membership (positive_list, under the list's current Merkle root) and an approved,
+// unexpired security assessment of the dataset for SG — and then its licence is query-only
+// (可用不出境).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../server/db/client.ts';
+import { closeZk } from '../../server/privacy/zk/verify.ts';
+import { createClient } from '../../sdk/graphql/client.ts';
+import { getPositiveListWitness, submitComplianceProof } from '../../sdk/graphql/compliance.ts';
+import { provePositiveList } from '../../sdk/zk/positive-list.ts';
+import { proverArtifacts } from '../factories/compliance-datasets.ts';
+import { currentVersionOf, provePositiveListMembership } from '../factories/crossborder.ts';
 import { balance, deposit, listedDatasetWithRights, placeOrder, pricePlan } from '../factories/market.ts';
 import { approvedParticipant, latestTrade, type Party } from '../factories/parties.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
@@ -37,6 +45,9 @@ const ASSESSMENTS = /* GraphQL */ `
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// The bn128 worker threads of the proofs verified in process.
+afterAll(closeZk);
 
 describe.each(await databaseTargets())('cross-border transfer (数据跨境) on %s', (database) => {
   let ex: TestExchange;
@@ -73,6 +84,12 @@ describe.each(await databaseTargets())('cross-border transfer (数据跨境) on 
     const entry = (await ex.gql(ADD, { d: 'SG', c: 'transport.traffic', r: '新加坡交通数据合作' }, regulator)).data.addToPositiveList;
     expect(entry).toMatchObject({ __typename: 'PositiveListEntry', destination: 'SG', classification: 'transport.traffic', status: 'ACTIVE', anchor: { status: 'PENDING' }, removalAnchor: null });
 
+    const unproved = await placeOrder(ex, foreign.token, deliveryPlan);
+    expect(unproved).toMatchObject({ code: 'CROSS_BORDER_DENIED' });
+    expect(unproved.message).toContain('has not proved');
+    const proved = await provePositiveListMembership(ex, datasetId, 'SG');
+    expect(proved).toMatchObject({ circuit: 'POSITIVE_LIST', onChain: { status: 'PENDING' } });
+
     const noAssessment = await placeOrder(ex, foreign.token, deliveryPlan);
     expect(noAssessment).toMatchObject({ code: 'CROSS_BORDER_DENIED' });
     expect(noAssessment.message).toContain('security assessment');
@@ -101,6 +118,62 @@ describe.each(await databaseTargets())('cross-border transfer (数据跨境) on 
     expect(list).toEqual([expect.objectContaining({ id: entry.id, anchor: { status: 'ANCHORED', verifiesOnChain: true } })]);
     const assessments = (await ex.gql(ASSESSMENTS, { id: datasetId }, provider)).data.securityAssessments.data;
     expect(assessments[0]).toMatchObject({ id: requested.id, status: 'APPROVED', decisionAnchor: { status: 'ANCHORED', verifiesOnChain: true } });
+    // And so does the membership proof, verified again by the ComplianceRegistry's verifier.
+    await ex.built.services.outbox.drain();
+    const recorded = await ex.gql(`query($id: ID!) { node(id: $id) { ... on ComplianceProof { onChain { status recordHash } } } }`, { id: proved.id }, foreign.token);
+    expect(recorded.data.node.onChain.status).toBe('RECORDED');
+    expect(await ex.built.services.contracts.complianceRegistry!.isRecorded(recorded.data.node.onChain.recordHash)).toBe(true);
+  });
+
+  it('takes a positive_list proof only under the current root, for the named destination and the version’s classification', async () => {
+    const client = createClient({ url: `${ex.url}/graphql` });
+    const asProvider = client.withApiKey(provider);
+    const artifacts = await proverArtifacts('positive_list');
+    const version = await currentVersionOf(ex, datasetId, provider);
+    const proofs = () => count('compliance_proofs');
+    const ROOT = `query { positiveListRoot { root entries } }`;
+    const WITNESS = `query($d: String!, $c: String!) { positiveListWitness(destination: $d, classification: $c) { __typename
+      ... on PositiveListWitness { listRoot leafIndex siblings } ... on AppError { code field message } } }`;
+
+    // Transport data to HK: proved under the list as it stands, then the list grows.
+    expect((await ex.gql(ADD, { d: 'HK', c: 'transport.traffic' }, regulator)).data.addToPositiveList.status).toBe('ACTIVE');
+    const before = (await ex.gql(ROOT, {})).data.positiveListRoot;
+    const stale = await provePositiveList(await getPositiveListWitness(client, 'HK', 'transport.traffic'), artifacts);
+    expect(stale.publicSignals[0]).toBe(before.root);
+    expect((await ex.gql(ADD, { d: 'MO', c: 'transport.traffic' }, regulator)).data.addToPositiveList.status).toBe('ACTIVE');
+    const after = (await ex.gql(ROOT, {})).data.positiveListRoot;
+    expect(after.entries).toBe(before.entries + 1);
+    expect(after.root).not.toBe(before.root);
+
+    const n = await proofs();
+    const refused = (attempt: Promise<unknown>) => attempt.then(() => null, (e: any) => ({ code: e.code, message: e.message }));
+    // Under the earlier root.
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'positive_list', stale, { destination: 'HK' }))).toMatchObject({ code: 'PROOF_MISMATCH', message: expect.stringContaining('not the current one') });
+    // The current root written over the old one: the proof no longer verifies.
+    const forged = { ...stale, publicSignals: [after.root, ...stale.publicSignals.slice(1)] };
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'positive_list', forged, { destination: 'HK' }))).toMatchObject({ code: 'INVALID_PROOF' });
+    // A fresh proof, but submitted for another destination than the one it names.
+    const fresh = await provePositiveList(await getPositiveListWitness(client, 'HK', 'transport.traffic'), artifacts);
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'positive_list', fresh, { destination: 'MO' }))).toMatchObject({ code: 'PROOF_MISMATCH', message: expect.stringContaining('another destination') });
+    // No destination, or a destination on a rule proof.
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'positive_list', fresh))).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'rule_chunk', fresh, { destination: 'HK' }))).toMatchObject({ code: 'INVALID_INPUT' });
+    // Not the dataset's provider.
+    const other = await approvedParticipant(ex, { roles: ['PROVIDER'] });
+    expect(await refused(submitComplianceProof(client.withApiKey(other.token), version.id, 'positive_list', fresh, { destination: 'HK' }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await proofs()).toBe(n);
+
+    // The fresh proof goes in once; a second time it is a replay.
+    expect(await submitComplianceProof(asProvider, version.id, 'positive_list', fresh, { destination: 'HK' })).toMatchObject({ circuit: 'POSITIVE_LIST' });
+    expect(await refused(submitComplianceProof(asProvider, version.id, 'positive_list', fresh, { destination: 'HK' }))).toMatchObject({ code: 'PROOF_REPLAYED' });
+    expect(await proofs()).toBe(n + 1);
+
+    // The witness is public; a pair off the list, or a mainland destination, has none.
+    const witness = (await ex.gql(WITNESS, { d: 'MO', c: 'transport.traffic' })).data.positiveListWitness;
+    expect(witness).toMatchObject({ __typename: 'PositiveListWitness', listRoot: after.root, siblings: expect.any(Array) });
+    expect(witness.siblings).toHaveLength(10);
+    expect((await ex.gql(WITNESS, { d: 'MO', c: 'finance.credit' })).data.positiveListWitness).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await ex.gql(WITNESS, { d: 'CN', c: 'transport.traffic' })).data.positiveListWitness).toMatchObject({ code: 'INVALID_INPUT', field: 'destination' });
   });
 
   it('refuses again once the assessment is revoked, once it has expired, and once the entry is removed', async () => {

@@ -7,8 +7,10 @@ import { useLicence } from '../../server/domain/trading/use-licence.ts';
 import type { Db } from '../../server/db/client.ts';
 import { deposit, listedDatasetWithRights, placeOrder, pricePlan } from '../factories/market.ts';
 import { approvedParticipant, latestTrade, rawId } from '../factories/parties.ts';
+import { provePositiveListMembership } from '../factories/crossborder.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
 import { databaseTargets } from '../support/databases.ts';
+import { closeZk } from '../../server/privacy/zk/verify.ts';
 
 const REPORT = /* GraphQL */ `
   query($period: FilingPeriod!, $from: DateTime, $to: DateTime) {
@@ -34,6 +36,9 @@ const line = (breakdown: string, key: string | null, listings: number, trades: n
   disputes,
 });
 
+// The bn128 worker threads of the proofs verified in process.
+afterAll(closeZk);
+
 describe.each(await databaseTargets())('the filing report (备案报表) on %s', (database) => {
   let ex: TestExchange;
   let regulator: string;
@@ -56,6 +61,7 @@ describe.each(await databaseTargets())('the filing report (备案报表) on %s',
     const foreign = await approvedParticipant(ex, { roles: ['BUYER'], jurisdiction: 'SG' });
     await deposit(ex, foreign.token, 100_000n);
     await ex.gql(`mutation { addToPositiveList(destination: "SG", classification: "transport.traffic") { __typename } }`, {}, regulator);
+    await provePositiveListMembership(ex, transport, 'SG');
     const requested = await ex.gql(`mutation($id: ID!) { requestSecurityAssessment(datasetId: $id, destination: "SG") { ... on SecurityAssessment { id } } }`, { id: transport }, ex.keyOf('provider'));
     await ex.gql(
       `mutation($id: ID!, $until: DateTime!) { decideSecurityAssessment(assessmentId: $id, approve: true, validUntil: $until) { __typename } }`,

@@ -3,8 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit, listedDatasetWithRights, placeOrder, pricePlan } from '../factories/market.ts';
 import { approvedParticipant } from '../factories/parties.ts';
+import { provePositiveListMembership } from '../factories/crossborder.ts';
 import { startTestExchange, type TestExchange } from '../support/app.ts';
 import { databaseTargets } from '../support/databases.ts';
+import { closeZk } from '../../server/privacy/zk/verify.ts';
 
 const STATS = /* GraphQL */ `
   query($groupBy: [FilingDimension!]!, $period: FilingPeriod, $from: DateTime, $to: DateTime, $domain: DataDomain, $grade: Grade, $territory: String, $crossBorder: Boolean) {
@@ -23,6 +25,9 @@ function shanghai(at: Date): { day: string; month: string; week: string } {
   const week = Math.ceil(((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / 86_400_000 + 1) / 7);
   return { day, month: day.slice(0, 7), week: `${isoYear}-W${String(week).padStart(2, '0')}` };
 }
+
+// The bn128 worker threads of the proofs verified in process.
+afterAll(closeZk);
 
 describe.each(await databaseTargets())('filing statistics (备案) on %s', (database) => {
   let ex: TestExchange;
@@ -45,6 +50,7 @@ describe.each(await databaseTargets())('filing statistics (备案) on %s', (data
     const foreign = await approvedParticipant(ex, { roles: ['BUYER'], jurisdiction: 'SG' });
     await deposit(ex, foreign.token, 100_000n);
     await ex.gql(`mutation { addToPositiveList(destination: "SG", classification: "transport.traffic") { __typename } }`, {}, regulator);
+    await provePositiveListMembership(ex, transport, 'SG');
     const requested = await ex.gql(
       `mutation($id: ID!) { requestSecurityAssessment(datasetId: $id, destination: "SG") { ... on SecurityAssessment { id } } }`,
       { id: transport },

@@ -7,8 +7,11 @@ import type { DatasetVersionRow } from '../catalog/listing-transition.ts';
 import type { Column } from '../catalog/dataset-input.ts';
 import { AppError } from '../errors.ts';
 
-/** The circuits a provider submits proofs of, about a dataset version. */
-export const VERSION_CIRCUITS = ['rule_chunk', 'sampled_audit', 'min_group_size'] as const;
+/**
+ * The circuits a provider submits proofs of, about a dataset version. positive_list is about the
+ * version's classification and a destination, not its rows: it needs no declared rules.
+ */
+export const VERSION_CIRCUITS = ['rule_chunk', 'sampled_audit', 'min_group_size', 'positive_list'] as const;
 export type VersionCircuit = (typeof VERSION_CIRCUITS)[number];
 
 export const COMPLIANCE_RECORD_KIND = 'compliance.record';

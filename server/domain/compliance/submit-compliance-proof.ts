@@ -2,6 +2,11 @@
 // dataset version obeys its declared rules (or its groups are large enough). The exchange holds
 // the proof's statement against the version, verifies it, and records it: the proof row, an
 // audit-log entry and the on-chain record (through the outbox) in one transaction.
+//
+// A positive_list proof (正面清单) is about the version's classification and a destination the
+// provider names: it must be under the list's current root (server/domain/crossborder/
+// positive-list-tree.ts), and the cross-border gate then finds it by dataset, destination and
+// category.
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -19,6 +24,8 @@ import { AppError } from '../errors.ts';
 import { parseInput } from '../parse-input.ts';
 import { actsAs, type Viewer } from '../participants/roles.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
+import { Destination } from '../crossborder/crossborder-records.ts';
+import { currentPositiveList, matchesCurrentList } from '../crossborder/positive-list-tree.ts';
 import { COMPLIANCE_RECORD_KIND, complianceTarget, VERSION_CIRCUITS, type ComplianceTarget, type VersionCircuit } from './compliance-target.ts';
 import { findVersion, type ComplianceProofRow } from './find-compliance-proofs.ts';
 import { COMPLIANCE_COLUMNS } from '../../../sdk/zk/parameters.ts';
@@ -30,6 +37,8 @@ const Input = z.object({
   publicSignals: z.unknown(),
   /** The proof as snarkjs wrote it (proof.json). */
   proof: z.unknown(),
+  /** positive_list only: the destination (ISO 3166-1 alpha-2) the proof is for. */
+  destination: Destination.optional(),
 });
 
 const mismatch = (message: string) => new AppError('PROOF_MISMATCH', { field: 'publicSignals', message });
@@ -38,13 +47,19 @@ const replayed = (message: string) => new AppError('PROOF_REPLAYED', { message }
 export async function submitComplianceProof({ db, actor, input }: { db: Db; actor: Viewer | null; input: z.input<typeof Input> }): Promise<ComplianceProofRow> {
   if (!actor) throw new AppError('UNAUTHENTICATED');
   if (!actsAs(actor, 'provider')) throw new AppError('FORBIDDEN');
-  const { versionId, circuit, publicSignals, proof: rawProof } = parseInput(Input, input);
+  const { versionId, circuit, publicSignals, proof: rawProof, destination } = parseInput(Input, input);
+  if (circuit === 'positive_list' && !destination) {
+    throw new AppError('INVALID_INPUT', { field: 'destination', message: 'destination: a positive_list proof names the destination it is for' });
+  }
+  if (circuit !== 'positive_list' && destination) {
+    throw new AppError('INVALID_INPUT', { field: 'destination', message: 'destination: only a positive_list proof names a destination' });
+  }
   const { version, dataset } = await findVersion(db, actor, versionId);
   if (dataset.providerId !== actor.participantId) throw new AppError('FORBIDDEN', { message: 'only the dataset’s provider proves its compliance' });
-  const target = complianceTarget(version);
 
   const { statement, proof } = parseSubmission(circuit, publicSignals, rawProof);
-  checkStatement(circuit, statement, target, version);
+  if (circuit === 'positive_list') await checkPositiveList(db, statement as Statement<'positive_list'>, destination!, version);
+  else checkStatement(circuit, statement, complianceTarget(version), version);
   const nonce = circuit === 'sampled_audit' ? await issuedNonce(db, version.id, (statement as Statement<'sampled_audit'>).nonce) : null;
 
   // Canonical forms: the same proof written differently is still the same proof.
@@ -137,6 +152,12 @@ function checkStatement(circuit: VersionCircuit, statement: Statement<VersionCir
     if (s.groupColumn! >= BigInt(proved)) throw mismatch(`group column ${s.groupColumn} is not one of the version's ${proved} proved columns`);
     if (s.k! < BigInt(version.minGroupSize)) throw mismatch(`k = ${s.k} is below the version's minimum group size ${version.minGroupSize}`);
   }
+}
+
+/** PROOF_MISMATCH unless the statement names the current positive list, the destination and the version's classification. */
+async function checkPositiveList(db: Db, statement: Statement<'positive_list'>, destination: string, version: DatasetVersionRow): Promise<void> {
+  const match = matchesCurrentList(await currentPositiveList(db), statement, { destination, classification: version.classification });
+  if (!match.ok) throw mismatch(match.reason);
 }
 
 /** The nonce, as stored, when the exchange issued it for this version and it is unused. */
