@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { getDataset, superviseDataset } from '../../../sdk/graphql/catalog.ts';
 import type { SupervisoryAction } from '../../../sdk/graphql/types.ts';
 import { CertificateView } from '../components/certificate.tsx';
+import { ComplianceSection } from '../components/compliance-proofs.tsx';
 import { StatusBadge } from '../components/data.tsx';
 import { DatasetFacts, ListingHistory } from '../components/dataset-facts.tsx';
 import { ErrorNotice, Loading } from '../components/feedback.tsx';
@@ -44,6 +45,7 @@ export default function DatasetPage({ params }: { params: Record<string, string>
         <h2 id="plans-h">{t('dataset.plans')}</h2>
         <PricePlans plans={d.pricePlans} own={own} canOrder={session.can('BUYER') && !own && d.status === 'LISTED'} />
       </section>
+      <ComplianceSection datasetId={d.id} own={own} />
       <section class="card" aria-labelledby="rights-h">
         <h2 id="rights-h">{t('dataset.rights')}</h2>
         <CertificateView certificate={d.rights} history={d.rightsHistory} />

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { getDataset, listCatalog, reviewDataset } from '../../../../sdk/graphql/catalog.ts';
 import type { DatasetSummary } from '../../../../sdk/graphql/types.ts';
+import { ComplianceSection } from '../../components/compliance-proofs.tsx';
 import { DatasetFacts, ListingHistory } from '../../components/dataset-facts.tsx';
 import { ErrorNotice, Loading, Notice } from '../../components/feedback.tsx';
 import { TextArea } from '../../components/form.tsx';
@@ -99,6 +100,7 @@ function Review({ datasetId, onDecided }: { datasetId: string; onDecided: (messa
           ))}
         </ul>
       </section>
+      <ComplianceSection datasetId={d.id} heading="h3" />
       <DatasetFacts dataset={d} />
       <section class="card">
         <ListingHistory dataset={d} />

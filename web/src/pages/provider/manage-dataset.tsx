@@ -6,6 +6,7 @@ import { registerRights, transferRights, type RightsHoldingInput } from '../../.
 import { createPricePlan, retirePricePlan } from '../../../../sdk/graphql/trading.ts';
 import { DATA_RIGHTS, PLAN_KINDS, PURPOSES, type DataRight, type Dataset, type LicenceAccess, type PlanKind, type Purpose } from '../../../../sdk/graphql/types.ts';
 import { CertificateView, percent } from '../../components/certificate.tsx';
+import { ComplianceSection } from '../../components/compliance-proofs.tsx';
 import { StatusBadge, yuanToFen } from '../../components/data.tsx';
 import { ListingHistory } from '../../components/dataset-facts.tsx';
 import { ErrorNotice, Loading } from '../../components/feedback.tsx';
@@ -68,6 +69,7 @@ export default function ManageDatasetPage({ params }: { params: Record<string, s
         )}
         <ListingHistory dataset={d} />
       </section>
+      <ComplianceSection datasetId={d.id} own />
       <section class="card" aria-labelledby="rights-h">
         <h2 id="rights-h">{t('dataset.rights')}</h2>
         <CertificateView certificate={d.rights} history={d.rightsHistory} />
