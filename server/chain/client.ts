@@ -248,12 +248,15 @@ export class ChainClient {
       .where(and(eq(chainJournal.chainId, this.chainId), eq(chainJournal.txHash, txHash)));
   }
 
-  /** Strictly increasing and never behind the wall clock, so a replay can reproduce it. */
+  /**
+   * The wall clock's second, recorded so that a replay reproduces it; never before the latest
+   * block (blocks may share a second: allowBlocksWithSameTimestamp in embedded.ts), so a burst of
+   * transactions does not run the chain's clock ahead of the wall clock.
+   */
   private async nextBlockTimestamp(): Promise<bigint> {
-    const latest = await this.provider.getBlock('latest');
+    const latest = BigInt((await this.provider.getBlock('latest'))?.timestamp ?? 0);
     const now = BigInt(Math.floor(Date.now() / 1000));
-    const after = BigInt(latest?.timestamp ?? 0) + 1n;
-    return now > after ? now : after;
+    return now > latest ? now : latest;
   }
 
   /**

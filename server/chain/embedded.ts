@@ -31,6 +31,9 @@ export async function startEmbeddedChain(projectRoot: string): Promise<EmbeddedC
           initialBaseFeePerGas: 0n,
           accounts: [{ privateKey: EMBEDDED_OPERATOR_KEY, balance: 10n ** 27n }],
           mining: { auto: true, interval: 0 },
+          // One block per transaction: without this, each block would be a second after the last
+          // and a burst of anchors would push the chain's clock ahead of the wall clock.
+          allowBlocksWithSameTimestamp: true,
           throwOnTransactionFailures: false,
           throwOnCallFailures: true,
         },

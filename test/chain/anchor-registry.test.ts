@@ -76,6 +76,22 @@ describe('AnchorRegistry', () => {
     await expect(registry.anchorBatch({ batchId, root: '0x' + '11'.repeat(32), recordCount: 1 })).rejects.toThrow(/disagree/);
   });
 
+  it('keeps the chain clock on the wall clock through a burst of anchors, one block each', async () => {
+    const first = await chain.provider.getBlockNumber();
+    const results = [];
+    for (let i = 0; i < 30; i++) {
+      const tree = buildAnchorTree(records.slice(0, 1 + (i % records.length)));
+      results.push(await registry.anchorBatch({ batchId: randomUUID(), root: tree.root, recordCount: 1 + (i % records.length) }));
+    }
+    const wallNow = Math.floor(Date.now() / 1000);
+    const blocks = await Promise.all(results.map(async (r) => (await chain.provider.getBlock((await chain.provider.getTransactionReceipt(r!.txHash))!.blockNumber))!));
+    expect(new Set(blocks.map((b) => b.number)).size).toBe(30);
+    expect(blocks[0]!.number).toBeGreaterThan(first);
+    // 30 blocks in (much) less than 30 s: strictly increasing seconds would end up ahead of the wall clock.
+    expect(blocks.at(-1)!.timestamp).toBeLessThanOrEqual(wallNow);
+    for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.timestamp).toBeGreaterThanOrEqual(blocks[i - 1]!.timestamp);
+  });
+
   it('knows nothing of a batch it never anchored', async () => {
     const unknown = batchIdToBytes32(randomUUID());
     expect(await registry.contract.getFunction('rootOf').staticCall(unknown)).toBe(ZeroHash);
