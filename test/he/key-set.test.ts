@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeClientError, type HeClientErrorCode } from '../../sdk/he/errors.ts';
-import { exportKeySet, generateKeySet, importKeySet, type KeySet } from '../../sdk/he/key-set.ts';
+import { exportKeySet, importKeySet } from '../../sdk/he/key-set-export.ts';
+import { generateKeySet, type KeySet } from '../../sdk/he/key-set.ts';
 import { decryptGroupAggregate, encryptGroupSelection } from '../../sdk/he/private-aggregate.ts';
 import { evaluateGroupAggregate } from '../../server/privacy/he/evaluate-group-aggregate.ts';
 

@@ -6,7 +6,8 @@ import SEAL, { type MainModule } from 'node-seal';
 import { decodeBase64, encodeBase64 } from '../../sdk/he/encoding.ts';
 import { HandleScope } from '../../sdk/he/handle-scope.ts';
 import { keysDigestOf } from '../../sdk/he/key-binding.ts';
-import { exportKeySet, type KeySet, type PublicKeyBundle } from '../../sdk/he/key-set.ts';
+import { exportKeySet } from '../../sdk/he/key-set-export.ts';
+import type { KeySet, PublicKeyBundle } from '../../sdk/he/key-set.ts';
 import { CKKS_PARAMETERS, createSchemeRuntime, type SchemeRuntime } from '../../sdk/he/params.ts';
 
 let fixture: Promise<{ seal: MainModule; bfv: SchemeRuntime; ckks: SchemeRuntime }> | undefined;

@@ -2,7 +2,8 @@
 // queries are encrypted and answers decrypted here, so the page stays responsive and the secret
 // key is only ever in this worker's memory and the browser's IndexedDB.
 import { HeClientError } from '../../../sdk/he/errors.ts';
-import { exportKeySet, generateKeySet, importKeySet, type KeySet } from '../../../sdk/he/key-set.ts';
+import { exportKeySet, importKeySet } from '../../../sdk/he/key-set-export.ts';
+import { generateKeySet, type KeySet } from '../../../sdk/he/key-set.ts';
 import { decryptGroupAggregate, encryptGroupSelection } from '../../../sdk/he/private-aggregate.ts';
 import type { GroupAggregateResult } from '../../../sdk/he/query-result.ts';
 import { getKeySet, putKeySet, summaryOf, type KeySetSummary } from './key-store.ts';
