@@ -16,6 +16,37 @@ export function zeroHashes(depth: number): readonly bigint[] {
   return zeroHashCache.slice(0, depth + 1);
 }
 
+/**
+ * Fills levels[h] for h = from + 1 … to from the level below it, from the node above position
+ * `first` of level `from` on: the filled prefix only, an absent right child being the empty
+ * subtree's zero hash.
+ */
+function hashLevels(levels: bigint[][], zeros: readonly bigint[], from: number, to: number, first: number): void {
+  let index = first;
+  for (let h = from + 1; h <= to; h++) {
+    const below = levels[h - 1]!;
+    const level = levels[h]!;
+    index >>= 1;
+    const end = Math.ceil(below.length / 2);
+    for (let i = index; i < end; i++) level[i] = poseidonPair(below[2 * i]!, below[2 * i + 1] ?? zeros[h - 1]!);
+  }
+}
+
+/**
+ * The levels 0 … height of the subtree over `leaves` (at most 2^height), as FixedMerkleTree
+ * stores them: one block of a larger tree, for FixedMerkleTree.fromSubtrees.
+ */
+export function subtreeLevels(leaves: readonly bigint[], height: number): bigint[][] {
+  if (!Number.isInteger(height) || height < 0 || height > 30) throw new RangeError('a subtree height is an integer from 0 to 30');
+  if (leaves.length > 2 ** height) throw new RangeError(`${leaves.length} leaves do not fit a subtree of height ${height}`);
+  leaves.forEach((leaf, i) => {
+    if (!isFieldElement(leaf)) throw new RangeError(`leaf ${i} is not a field element`);
+  });
+  const levels: bigint[][] = [[...leaves], ...Array.from({ length: height }, () => [])];
+  hashLevels(levels, zeroHashes(height), 0, height, 0);
+  return levels;
+}
+
 export class FixedMerkleTree {
   /** levels[h] holds the filled nodes at height h, left to right; levels[0] the leaves. */
   private readonly levels: bigint[][];
@@ -51,14 +82,26 @@ export class FixedMerkleTree {
     });
     const bottom = this.levels[0]!;
     for (const leaf of leaves) bottom.push(leaf);
-    let first = start;
-    for (let h = 1; h <= this.depth; h++) {
-      const below = this.levels[h - 1]!;
-      const level = this.levels[h]!;
-      first >>= 1;
-      const end = Math.ceil(below.length / 2);
-      for (let i = first; i < end; i++) level[i] = poseidonPair(below[2 * i]!, below[2 * i + 1] ?? this.zeros[h - 1]!);
-    }
+    hashLevels(this.levels, this.zeros, 0, this.depth, start);
+  }
+
+  /**
+   * The tree whose bottom `height` levels are `parts`, subtrees made by subtreeLevels over
+   * consecutive blocks of 2^height leaves (every block full but the last), in order. The same
+   * tree as build over all their leaves: the blocks are aligned, so no node below `height` spans
+   * two of them. What lets the subtrees be hashed on several threads.
+   */
+  static fromSubtrees(depth: number, height: number, parts: readonly (readonly bigint[][])[]): FixedMerkleTree {
+    if (!Number.isInteger(height) || height < 0 || height > depth) throw new RangeError(`a subtree height is an integer from 0 to ${depth}`);
+    if (parts.length === 0 || parts.length > 2 ** (depth - height)) throw new RangeError(`a tree of depth ${depth} holds 1 to ${2 ** (depth - height)} subtrees of height ${height}`);
+    parts.forEach((part, k) => {
+      if (part.length !== height + 1) throw new RangeError(`subtree ${k} has ${part.length} levels, not ${height + 1}`);
+      if (k < parts.length - 1 && part[0]!.length !== 2 ** height) throw new RangeError(`subtree ${k} is not full: only the last block may be partial`);
+    });
+    const tree = FixedMerkleTree.build([], depth);
+    for (let h = 0; h <= height; h++) tree.levels[h] = parts.flatMap((part) => part[h]!);
+    hashLevels(tree.levels, tree.zeros, height, depth, 0);
+    return tree;
   }
 
   get root(): bigint {
