@@ -8,6 +8,7 @@ import { keyPairOf, WIRE_COMPRESSION, type KeySet } from './key-set.ts';
 import { CKKS_PARAMETERS, QUERY_SCHEME, type HeQueryKind } from './params.ts';
 import type { HeQueryResult } from './query-result.ts';
 import { buyerRuntime, type BuyerRuntime } from './runtime.ts';
+import { loadKeyPair } from './seal-key-pair.ts';
 
 /** The runtime for `kind`, after checking that the key set was made for it. */
 export async function runtimeForQuery(keySet: KeySet, kind: HeQueryKind): Promise<BuyerRuntime> {
@@ -38,13 +39,9 @@ export function encryptSlots(
   values: BigUint64Array | Float64Array,
 ): string {
   if (values.length !== runtime.slots) throw new Error(`expected ${runtime.slots} slot values`);
-  const { secretKey: secretKeyBytes, publicKey: publicKeyBytes } = keyPairOf(keySet);
   const scope = new HandleScope();
   try {
-    const secretKey = scope.own(new seal.SecretKey());
-    secretKey.loadFromArray(runtime.context, secretKeyBytes);
-    const publicKey = scope.own(new seal.PublicKey());
-    publicKey.loadFromArray(runtime.context, publicKeyBytes);
+    const { secretKey, publicKey } = loadKeyPair(seal, runtime, scope, keyPairOf(keySet));
     const encryptor = scope.own(new seal.Encryptor(runtime.context, publicKey, secretKey));
     const plain = scope.own(new seal.Plaintext());
     if (values instanceof BigUint64Array) runtime.batchEncoder!.encode(values, plain);

@@ -10,6 +10,7 @@ import { keyIdOf, keysDigestOf } from './key-binding.ts';
 import { DEFAULT_QUERIES, KeySet, keyPairOf, maxGroupCapacity, parseQueries } from './key-set.ts';
 import { CKKS_PARAMETERS, HE_SCHEMES, type HeQueryKind, type HeScheme, type SchemeRuntime } from './params.ts';
 import { buyerRuntime } from './runtime.ts';
+import { loadKeyPair } from './seal-key-pair.ts';
 
 const EXPORT_FORMAT = 'privacy-data-exchange/he-key-set';
 const EXPORT_VERSION = 1;
@@ -200,10 +201,7 @@ function checkKeyPair(
 ): boolean {
   const scope = new HandleScope();
   try {
-    const secretKey = scope.own(new seal.SecretKey());
-    secretKey.loadFromArray(runtime.context, secretKeyBytes);
-    const publicKey = scope.own(new seal.PublicKey());
-    publicKey.loadFromArray(runtime.context, publicKeyBytes);
+    const { secretKey, publicKey } = loadKeyPair(seal, runtime, scope, { secretKey: secretKeyBytes, publicKey: publicKeyBytes });
     const encryptor = scope.own(new seal.Encryptor(runtime.context, publicKey));
     const decryptor = scope.own(new seal.Decryptor(runtime.context, secretKey));
     const plain = scope.own(new seal.Plaintext());
