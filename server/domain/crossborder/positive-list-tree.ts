@@ -1,7 +1,7 @@
 // The regulator's positive list (正面清单) as the tree circuits/positive_list.circom proves
 // membership in: one leaf Poseidon(destination, category) per active entry, in a depth-10 tree
-// (sdk/zk/positive-list.ts). The root is a function of the active entries alone, recomputed from
-// the database on each read (at most 1,024 leaves, about 1,000 Poseidon hashes), so it changes
+// (sdk/zk/positive-list.ts). The root is a function of the active entries alone, read from the
+// database on each use (the tree rebuilt only when they differ from the last ones), so it changes
 // the moment the regulator adds or removes an entry and a proof under an earlier root no longer
 // matches it. Only the current root is accepted: a root that was current before a removal would
 // still prove the removed entry.
@@ -46,7 +46,20 @@ export async function currentPositiveList(handle: DbHandle): Promise<PositiveLis
     .where(eq(positiveListEntries.status, 'active'))
     .orderBy(asc(positiveListEntries.createdAt), asc(positiveListEntries.id));
   const entries = rows.map((r) => ({ ...r, code: { destination: destinationCode(r.destination), category: categoryCode(r.classification) } }));
-  return { entries, list: entries.length ? PositiveList.build(entries.map((e) => e.code)) : null };
+  return { entries, list: entries.length ? treeOf(entries) : null };
+}
+
+/**
+ * The tree of the last list seen, by its entries in order: the list changes rarely and is read
+ * by every witness, root and positive_list submission, and a tree of 1,024 entries costs about a
+ * thousand Poseidon hashes (some 0.2 s). Keyed by content, so a change rebuilds it at once.
+ */
+let lastTree: { key: string; list: PositiveList } | null = null;
+
+function treeOf(entries: PositiveListSnapshot['entries']): PositiveList {
+  const key = entries.map((e) => `${e.destination}\u0000${e.classification}`).join('\u0001');
+  if (lastTree?.key !== key) lastTree = { key, list: PositiveList.build(entries.map((e) => e.code)) };
+  return lastTree.list;
 }
 
 /** The witness a provider needs to prove (destination, classification) is on the current list, or null when it is not. */
