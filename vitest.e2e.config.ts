@@ -11,6 +11,9 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
+    // A page polled for its first render may wait behind a cold browser on loaded cores; 1 s,
+    // vitest's default, failed a CI run's first catalog heading and with it the whole flow.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
